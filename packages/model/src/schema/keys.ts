@@ -1,0 +1,11 @@
+// The only place root keys of an accompaniment document are named.
+export const ROOT = {
+  meta: 'meta',
+  phases: 'phases',
+  steps: 'steps',
+  notes: 'notes',
+  privateNotes: 'privateNotes',
+} as const;
+
+/** Bumped when the shape of a document changes; `migrateDoc` brings older documents forward. */
+export const SCHEMA_VERSION = 1;
