@@ -37,3 +37,17 @@ ensure_deps() {
     echo "$want" >"$stamp"
   fi
 }
+
+# Build the web app when its sources (or the model it bundles) changed since the last build.
+ensure_web_build() {
+  local stamp="$ROOT/web/build/.source-hash"
+  local want
+  want="$(cd "$ROOT" && find web/src web/static web/messages web/vite.config.ts web/package.json \
+    web/project.inlang/settings.json packages/model/src -type f 2>/dev/null | LC_ALL=C sort |
+    xargs sha256sum | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "› Construction de l'application web …"
+    (cd "$ROOT" && pnpm --filter ./web run build) >/dev/null
+    echo "$want" >"$stamp"
+  fi
+}

@@ -34,7 +34,9 @@ export function isStepStatus(value: unknown): value is StepStatus {
 
 /** Phases a new accompaniment starts with; a bilan has the three legal phases (Code du travail R6313-4). */
 export function defaultPhases(kind: AccompanimentKind): string[] {
-  return kind === 'bilan' ? ['Phase préliminaire', "Phase d'investigation", 'Phase de conclusion'] : ['Parcours'];
+  return kind === 'bilan'
+    ? ['Phase préliminaire', "Phase d'investigation", 'Phase de conclusion']
+    : ['Parcours'];
 }
 
 type Record = Y.Map<unknown>;
@@ -62,7 +64,13 @@ function readStep(id: string, rec: Record): Step | null {
   const phaseId = rec.get('phaseId');
   const status = rec.get('status');
   if (typeof title !== 'string' || typeof order !== 'string' || typeof phaseId !== 'string') return null;
-  return { id: id as StepId, title, order, phaseId: phaseId as PhaseId, status: isStepStatus(status) ? status : 'todo' };
+  return {
+    id: id as StepId,
+    title,
+    order,
+    phaseId: phaseId as PhaseId,
+    status: isStepStatus(status) ? status : 'todo',
+  };
 }
 
 export function listPhases(doc: Y.Doc): Phase[] {

@@ -55,15 +55,20 @@ export function validateDoc(doc: Y.Doc): ValidationIssue[] {
   }
   doc.getMap<unknown>(ROOT.phases).forEach((rec, id) => {
     if (!(rec instanceof Y.Map)) return issues.push({ path: `phases.${id}`, message: 'pas une table' });
-    if (typeof rec.get('title') !== 'string') issues.push({ path: `phases.${id}.title`, message: 'titre manquant' });
-    if (typeof rec.get('order') !== 'string') issues.push({ path: `phases.${id}.order`, message: 'ordre manquant' });
+    if (typeof rec.get('title') !== 'string')
+      issues.push({ path: `phases.${id}.title`, message: 'titre manquant' });
+    if (typeof rec.get('order') !== 'string')
+      issues.push({ path: `phases.${id}.order`, message: 'ordre manquant' });
   });
   const phaseIds = new Set(listPhases(doc).map((p) => p.id as string));
   doc.getMap<unknown>(ROOT.steps).forEach((rec, id) => {
     if (!(rec instanceof Y.Map)) return issues.push({ path: `steps.${id}`, message: 'pas une table' });
-    if (typeof rec.get('title') !== 'string') issues.push({ path: `steps.${id}.title`, message: 'titre manquant' });
-    if (typeof rec.get('order') !== 'string') issues.push({ path: `steps.${id}.order`, message: 'ordre manquant' });
-    if (!isStepStatus(rec.get('status'))) issues.push({ path: `steps.${id}.status`, message: 'statut inconnu' });
+    if (typeof rec.get('title') !== 'string')
+      issues.push({ path: `steps.${id}.title`, message: 'titre manquant' });
+    if (typeof rec.get('order') !== 'string')
+      issues.push({ path: `steps.${id}.order`, message: 'ordre manquant' });
+    if (!isStepStatus(rec.get('status')))
+      issues.push({ path: `steps.${id}.status`, message: 'statut inconnu' });
     const phaseId = rec.get('phaseId');
     if (typeof phaseId !== 'string' || (phaseIds.size > 0 && !phaseIds.has(phaseId)))
       issues.push({ path: `steps.${id}.phaseId`, message: 'phase inconnue' });

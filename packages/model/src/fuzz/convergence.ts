@@ -1,0 +1,143 @@
+import * as Y from 'yjs';
+import { renameAccompaniment, readMeta } from '../meta/meta.ts';
+import { appendNoteParagraph, notesText, sharedNotes } from '../notes/notes.ts';
+import {
+  STEP_STATUSES,
+  addPhase,
+  addStep,
+  listPhases,
+  listSteps,
+  moveStep,
+  readPathway,
+  removeStep,
+  renamePhase,
+  renameStep,
+  setStepStatus,
+} from '../pathway/pathway.ts';
+import { initSharedDoc, validateDoc } from '../schema/schema.ts';
+import { createRng, type Rng } from './rng.ts';
+
+interface Peer {
+  doc: Y.Doc;
+  online: boolean;
+  /** Updates this peer produced, waiting to reach each other peer (index = receiver). */
+  outbox: Uint8Array[][];
+}
+
+export interface FuzzOptions {
+  peers?: number;
+  steps?: number;
+}
+
+const words = ['Entretien', 'Analyse', 'Tests', 'Enquête métier', 'Synthèse', 'Projet', 'Réseau', 'CV'];
+
+function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>): void {
+  const phases = listPhases(doc);
+  const steps = listSteps(doc);
+  const roll = rng.int(100);
+  if (roll < 25 || steps.length === 0) {
+    const id = addStep(doc, {
+      phaseId: rng.pick(phases).id,
+      title: `${rng.pick(words)} ${rng.int(1000)}`,
+      index: rng.int(steps.length + 2),
+    });
+    added.add(id);
+  } else if (roll < 45) {
+    const step = rng.pick(steps);
+    moveStep(doc, step.id, { phaseId: rng.pick(phases).id, index: rng.int(steps.length + 1) });
+  } else if (roll < 57) {
+    setStepStatus(doc, rng.pick(steps).id, rng.pick(STEP_STATUSES));
+  } else if (roll < 67) {
+    renameStep(doc, rng.pick(steps).id, `${rng.pick(words)} ${rng.int(1000)}`);
+  } else if (roll < 74) {
+    const step = rng.pick(steps);
+    removed.add(step.id);
+    removeStep(doc, step.id);
+  } else if (roll < 88) {
+    const notes = sharedNotes(doc);
+    const first = notes.get(0);
+    if (first instanceof Y.XmlElement && rng.chance(0.5)) {
+      const text = first.get(0);
+      if (text instanceof Y.XmlText) text.insert(rng.int(text.length + 1), rng.pick(words));
+    } else appendNoteParagraph(notes, `${rng.pick(words)} ${rng.int(1000)}`);
+  } else if (roll < 93) {
+    renamePhase(doc, rng.pick(phases).id, `Phase ${rng.int(100)}`);
+  } else if (roll < 96) {
+    if (phases.length < 6) addPhase(doc, `Phase ajoutée ${rng.int(100)}`);
+  } else {
+    renameAccompaniment(doc, `Bilan ${rng.int(100)}`);
+  }
+}
+
+/** The observable state of a document, as the UI and reports read it. */
+export function snapshot(doc: Y.Doc): unknown {
+  return { meta: readMeta(doc), pathway: readPathway(doc), notes: notesText(sharedNotes(doc)) };
+}
+
+/**
+ * One seeded run: peers start from the server's initial state, edit at random, exchange updates in random
+ * order while going offline and online, then all reconnect. Throws (naming the seed) unless every peer ends
+ * equal and valid, with no step duplicated and none lost except those removed.
+ */
+export function runConvergence(seed: number, options: FuzzOptions = {}): void {
+  const rng = createRng(seed);
+  const n = options.peers ?? 3 + rng.int(2);
+  const origin = new Y.Doc();
+  initSharedDoc(origin, { title: 'Bilan de compétences — Léa Martin', kind: 'bilan', hoursBudget: 24 });
+  const initial = Y.encodeStateAsUpdate(origin);
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  const peers: Peer[] = Array.from({ length: n }, (_, i) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, initial, 'initial');
+    const peer: Peer = { doc, online: true, outbox: Array.from({ length: n }, () => []) };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === 'remote') return;
+      for (let j = 0; j < n; j++) if (j !== i) peer.outbox[j]!.push(update);
+    });
+    return peer;
+  });
+
+  const deliverOne = (): void => {
+    const from = rng.int(n);
+    const to = rng.int(n);
+    const queue = peers[from]!.outbox[to]!;
+    if (from === to || queue.length === 0 || !peers[from]!.online || !peers[to]!.online) return;
+    // Random order: any pending update may overtake the others (Yjs must hold it until its dependencies).
+    const [update] = queue.splice(rng.int(queue.length), 1);
+    Y.applyUpdate(peers[to]!.doc, update!, 'remote');
+  };
+
+  const steps = options.steps ?? 150;
+  for (let s = 0; s < steps; s++) {
+    const roll = rng.int(100);
+    if (roll < 45) randomOp(rng, rng.pick(peers).doc, added, removed);
+    else if (roll < 90) deliverOne();
+    else {
+      const peer = rng.pick(peers);
+      peer.online = !peer.online;
+    }
+  }
+
+  // Everyone comes back online: queued updates flow, then a state-vector exchange as y-websocket does.
+  for (const p of peers) p.online = true;
+  for (const p of peers) for (const q of p.outbox) q.length = 0;
+  for (const a of peers)
+    for (const b of peers)
+      if (a !== b) Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), 'remote');
+
+  const reference = JSON.stringify(snapshot(peers[0]!.doc));
+  peers.forEach((p, i) => {
+    const issues = validateDoc(p.doc);
+    if (issues.length > 0) throw new Error(`seed ${seed}: peer ${i} invalid: ${JSON.stringify(issues)}`);
+    const state = JSON.stringify(snapshot(p.doc));
+    if (state !== reference) throw new Error(`seed ${seed}: peer ${i} diverged\n${state}\n!==\n${reference}`);
+  });
+  const ids = readPathway(peers[0]!.doc).flatMap((p) => p.steps.map((s) => s.id as string));
+  if (new Set(ids).size !== ids.length) throw new Error(`seed ${seed}: a step appears twice`);
+  const present = new Set(ids);
+  for (const id of added)
+    if (!removed.has(id) && !present.has(id))
+      throw new Error(`seed ${seed}: step ${id} lost from the pathway`);
+  for (const p of peers) p.doc.destroy();
+}
