@@ -1,0 +1,48 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The accompaniment workspace: pathway, shared notes, sync status — driven by accessible names. */
+export class WorkspacePage {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  get status(): Locator {
+    return this.page.locator('[data-sync-status]');
+  }
+
+  get notes(): Locator {
+    return this.page.getByRole('region', { name: 'Notes partagées' }).locator('.ProseMirror');
+  }
+
+  step(title: string): Locator {
+    return this.page.getByRole('listitem').filter({ hasText: title });
+  }
+
+  async expectStatus(status: 'online' | 'offline' | 'syncing'): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-sync-status', status, { timeout: 15_000 });
+  }
+
+  async addStep(phaseTitle: string, title: string): Promise<void> {
+    await this.page.getByLabel(`Nouvelle étape — ${phaseTitle}`).fill(title);
+    await this.page.getByRole('button', { name: `Ajouter une étape à ${phaseTitle}` }).click();
+    await expect(this.step(title)).toBeVisible();
+  }
+
+  async setStatus(stepTitle: string, label: string): Promise<void> {
+    await this.page.getByLabel(`Statut de l'étape ${stepTitle}`).selectOption({ label });
+  }
+
+  async typeInNotes(text: string): Promise<void> {
+    await this.notes.click();
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.type(text);
+  }
+
+  async waitForServiceWorker(): Promise<void> {
+    await this.page.waitForFunction(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      return !!reg.active && !!navigator.serviceWorker.controller;
+    });
+  }
+}
