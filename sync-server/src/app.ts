@@ -1,0 +1,143 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { LoginThrottle, type ThrottleOptions } from './auth/throttle.ts';
+import { DEMO_PASSWORD, seedDemo, type DemoResult } from './demo/seed.ts';
+import { consoleLogger, type Logger } from './log/logger.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createApi } from './routes/api.ts';
+import type { AppEnv, Services } from './routes/context.ts';
+import { errorHandler, securityHeaders } from './routes/router.ts';
+import { staticRoutes } from './static/static.ts';
+import type { SynchronousMode } from './storage/db.ts';
+import { openStorage, type Storage } from './storage/storage.ts';
+import { SyncHub, type SyncOptions } from './sync/hub.ts';
+
+export interface ServerOptions {
+  /** 0 picks a free port (tests). Default 8787. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Folder of the SQLite database (created if missing). */
+  dataDir: string;
+  /** Built web app (SvelteKit adapter-static output). Default `<repo>/web/build`. */
+  webDir?: string;
+  /** `smtp://user:pass@host:port` or `smtps://…`; without it invitations are not e-mailed. */
+  smtpUrl?: string;
+  /** Sender of the e-mails. */
+  mailFrom?: string;
+  /** Public address (`https://compagnon.exemple.fr`) used in invitation links and accepted as Origin. */
+  publicUrl?: string;
+  /** Seed demo accounts and accompaniments when the data folder has no user yet. */
+  demo?: boolean;
+  log?: Logger;
+  /** SQLite durability; see PERSIST3 in SPEC.md. */
+  synchronous?: SynchronousMode;
+  throttle?: ThrottleOptions;
+  sync?: Omit<SyncOptions, 'storage' | 'log' | 'publicUrl'>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The Hono app, for `app.request()` in tests. */
+  app: Hono<AppEnv>;
+  storage: Storage;
+  sync: SyncHub;
+  demo: DemoResult | null;
+  close(): Promise<void>;
+}
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Builds the Hono app: /api, a 426 for plain HTTP on /sync, and the web app for everything else. */
+export function createApp(services: Services, webDir: string): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(errorHandler(services.log));
+  app.use('*', securityHeaders);
+  app.route('/', createApi(services));
+  app.all('/sync/*', (c) => c.json({ error: 'Cette adresse attend une connexion WebSocket.' }, 426));
+  app.route('/', staticRoutes(webDir));
+  app.all('*', (c) => c.json({ error: 'Méthode non prise en charge.' }, 405));
+  return app;
+}
+
+function displayUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Opens the storage, seeds the demo if asked, and listens. Resolves once the port is bound. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? consoleLogger;
+  const host = options.host ?? '127.0.0.1';
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '') || undefined;
+  const storage = openStorage(options.dataDir, { synchronous: options.synchronous ?? 'NORMAL' });
+  storage.sessions.purgeExpired();
+  const purge = setInterval(() => storage.sessions.purgeExpired(), 3600_000);
+  purge.unref();
+
+  let demo: DemoResult | null = null;
+  if (options.demo) demo = await seedDemo(storage);
+
+  const mailFrom = options.mailFrom ?? `Compagnon <ne-pas-repondre@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`;
+  const mailer: Mailer | null = options.smtpUrl ? createMailer(options.smtpUrl, mailFrom, log) : null;
+  const sync = new SyncHub({ ...options.sync, storage, log, publicUrl });
+  const services: Services = {
+    storage,
+    log,
+    throttle: new LoginThrottle(options.throttle),
+    mailer,
+    sync,
+    publicUrl,
+  };
+  const app = createApp(services, options.webDir ?? path.join(REPO_ROOT, 'web', 'build'));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }) as Server;
+    s.once('listening', () => resolve(s));
+    s.once('error', reject);
+  }).catch((error: unknown) => {
+    clearInterval(purge);
+    void sync.close();
+    mailer?.close();
+    storage.close();
+    throw error;
+  });
+  server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: displayUrl(host, port),
+    port,
+    app,
+    storage,
+    sync,
+    demo,
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(purge);
+        await sync.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        mailer?.close();
+        storage.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The lines printed at startup for the demo accounts (demo data only: the password is public). */
+export function demoBanner(demo: DemoResult): string[] {
+  if (demo.accounts.length === 0) return [];
+  const lines = [`Comptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`];
+  for (const a of demo.accounts)
+    lines.push(`  ${a.role === 'coach' ? 'coach        ' : 'accompagné·e '} ${a.email}  (${a.name})`);
+  return lines;
+}

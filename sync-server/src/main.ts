@@ -1,0 +1,47 @@
+// Entry point: `node sync-server/src/main.ts` (Node ≥ 24.7 runs the TypeScript directly).
+import path from 'node:path';
+import { REPO_ROOT, demoBanner, startServer } from './app.ts';
+import { consoleLogger } from './log/logger.ts';
+
+function port(value: string | undefined): number {
+  if (value === undefined || value === '') return 8787;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`✗ PORT invalide : ${value}`);
+    process.exit(1);
+  }
+  return n;
+}
+
+const env = process.env;
+const server = await startServer({
+  port: port(env['PORT']),
+  host: env['HOST'] || '127.0.0.1',
+  dataDir: path.resolve(env['DATA_DIR'] || './data'),
+  webDir: env['WEB_DIR'] ? path.resolve(env['WEB_DIR']) : path.join(REPO_ROOT, 'web', 'build'),
+  smtpUrl: env['SMTP_URL'] || undefined,
+  mailFrom: env['MAIL_FROM'] || undefined,
+  publicUrl: env['PUBLIC_URL'] || undefined,
+  demo: env['DEMO'] === '1',
+  synchronous: env['SQLITE_SYNCHRONOUS'] === 'FULL' ? 'FULL' : 'NORMAL',
+  log: consoleLogger,
+}).catch((error: unknown) => {
+  console.error(`✗ Démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+
+if (server.demo) for (const line of demoBanner(server.demo)) console.log(line);
+console.log(`Compagnon est prêt : ${server.url}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Arrêt de Compagnon…');
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

@@ -1,0 +1,83 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { accompanimentRoutes } from './accompaniments.ts';
+import { authRoutes } from './auth.ts';
+import type { AppEnv, Services } from './context.ts';
+import { healthRoutes } from './health.ts';
+import { invitationRoutes } from './invitations.ts';
+import { MAX_BODY_BYTES, csrfGuard, errorHandler, sessionLoader } from './router.ts';
+
+export const API_VERSION = '0.1.0';
+
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Compagnon',
+    version: API_VERSION,
+    description:
+      'API du serveur Compagnon. Les modifications (POST, PUT, PATCH, DELETE) exigent ' +
+      '`Content-Type: application/json` ; les erreurs sont `{ "error": "<message>" }`.',
+  },
+  security: [{ session: [] }],
+};
+
+const SYNC_PATH = {
+  get: {
+    tags: ['Synchronisation'],
+    summary: 'WebSocket de synchronisation Yjs (protocole y-websocket : sync 0, awareness 1, query awareness 3)',
+    description:
+      'Connexion authentifiée par le cookie de session. Document partagé : coach et accompagné·e ; ' +
+      'document privé : coach seulement. Refus à l’ouverture : 400 nom invalide, 401 sans session, ' +
+      '403 accès ou origine refusés, 404 document introuvable. Fermetures : 1003 message non pris en charge, ' +
+      '1007 message illisible, 1009 message trop gros (> 5 Mio), 1011 erreur de stockage, 4401 session terminée.',
+    parameters: [
+      {
+        name: 'docName',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', pattern: '^[0-9a-f-]{36}\\.(shared|private)$' },
+      },
+    ],
+    security: [{ session: [] }],
+    responses: { '101': { description: 'Passage en WebSocket' } },
+  },
+};
+
+/** Everything under /api: one sub-app per resource, one OpenAPI 3.1 document generated from their schemas. */
+export function createApi(services: Services) {
+  const api = new OpenAPIHono<AppEnv>().basePath('/api');
+  api.onError(errorHandler(services.log));
+  api.use('*', csrfGuard(services.publicUrl));
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `Le corps de la requête dépasse ${MAX_BODY_BYTES / 1024} Kio.` }, 413),
+    }),
+  );
+  api.use('*', sessionLoader(services));
+
+  api.route('/', healthRoutes());
+  api.route('/', authRoutes(services));
+  api.route('/accompaniments', accompanimentRoutes(services));
+  api.route('/invitations', invitationRoutes(services));
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'compagnon_session',
+    description: 'Cookie de session posé par sign-up, sign-in ou l’acceptation d’une invitation',
+  });
+  // Generated once from the routes' own schemas; /sync lives outside /api, so it is added afterwards.
+  let document: object | null = null;
+  api.get('/openapi.json', (c) => {
+    if (!document) {
+      const generated = api.getOpenAPI31Document(OPENAPI_INFO);
+      document = { ...generated, paths: { ...generated.paths, '/sync/{docName}': SYNC_PATH } };
+    }
+    return c.json(document);
+  });
+
+  api.all('*', (c) => c.json({ error: 'Ressource inconnue.' }, 404));
+  return api;
+}

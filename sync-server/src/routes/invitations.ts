@@ -1,0 +1,133 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { hashPassword } from '../auth/password.ts';
+import { startSession } from '../auth/session.ts';
+import { isWellFormedToken, tokenHash } from '../auth/tokens.ts';
+import type { Accompaniment } from '../storage/accompaniments.ts';
+import type { Invitation } from '../storage/invitations.ts';
+import { EmailTakenError, type User } from '../storage/users.ts';
+import { meJson } from './auth.ts';
+import type { Services } from './context.ts';
+import { newRouter } from './router.ts';
+import { AcceptInvitationSchema, AcceptedSchema, InvitationInfoSchema, errorResponse } from './schemas.ts';
+
+const TokenParam = z.object({
+  token: z.string().max(100).openapi({ param: { name: 'token', in: 'path' } }),
+});
+
+const info = createRoute({
+  method: 'get',
+  path: '/{token}',
+  tags: ['Invitations'],
+  summary: 'Ce que montre la page d’acceptation d’une invitation',
+  request: { params: TokenParam },
+  responses: {
+    200: { description: 'Invitation valable', content: { 'application/json': { schema: InvitationInfoSchema } } },
+    404: errorResponse('Invitation inconnue'),
+    410: errorResponse('Invitation déjà utilisée, remplacée ou expirée'),
+  },
+});
+
+const accept = createRoute({
+  method: 'post',
+  path: '/{token}/accept',
+  tags: ['Invitations'],
+  summary: 'Accepter : crée le compte de la personne accompagnée et ouvre sa session',
+  request: {
+    params: TokenParam,
+    body: { content: { 'application/json': { schema: AcceptInvitationSchema } }, required: true },
+  },
+  responses: {
+    201: {
+      description: 'Compte créé et rattaché à l’accompagnement ; le cookie de session est posé',
+      content: { 'application/json': { schema: AcceptedSchema } },
+    },
+    400: errorResponse('Données invalides'),
+    404: errorResponse('Invitation inconnue'),
+    409: errorResponse('Un compte existe déjà avec cette adresse, ou l’accompagnement a déjà sa personne accompagnée'),
+    410: errorResponse('Invitation déjà utilisée, remplacée ou expirée'),
+  },
+});
+
+type Lookup =
+  | { ok: true; invitation: Invitation; accompaniment: Accompaniment }
+  | { ok: false; status: 404 | 410; error: string };
+
+const USED = 'Cette invitation a déjà été utilisée.';
+const ACCOUNT_EXISTS =
+  'Un compte existe déjà avec l’adresse e-mail de cette invitation : connectez-vous avec ce compte.';
+const HAS_LEARNER = 'Cet accompagnement a déjà sa personne accompagnée.';
+
+class AcceptConflict extends Error {
+  readonly status: 409 | 410;
+  constructor(status: 409 | 410, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export function invitationRoutes(services: Services) {
+  const { storage, publicUrl } = services;
+  const app = newRouter();
+
+  function lookup(token: string, now = Date.now()): Lookup {
+    const notFound = { ok: false as const, status: 404 as const, error: 'Invitation inconnue.' };
+    if (!isWellFormedToken(token)) return notFound;
+    const invitation = storage.invitations.find(tokenHash(token));
+    if (!invitation) return notFound;
+    const accompaniment = storage.accompaniments.find(invitation.accompanimentId);
+    if (!accompaniment) return notFound;
+    if (invitation.usedAt !== null) return { ok: false, status: 410, error: USED };
+    if (invitation.revokedAt !== null)
+      return { ok: false, status: 410, error: 'Cette invitation a été remplacée par une invitation plus récente.' };
+    if (invitation.expiresAt <= now)
+      return {
+        ok: false,
+        status: 410,
+        error: 'Cette invitation a expiré : demandez une nouvelle invitation à la personne qui vous accompagne.',
+      };
+    return { ok: true, invitation, accompaniment };
+  }
+
+  app.openapi(info, (c) => {
+    const found = lookup(c.req.valid('param').token);
+    if (!found.ok) return c.json({ error: found.error }, found.status);
+    return c.json(
+      {
+        accompanimentTitle: found.accompaniment.title,
+        coachName: found.accompaniment.coach.name,
+        email: found.invitation.email,
+        expiresAt: new Date(found.invitation.expiresAt).toISOString(),
+      },
+      200,
+    );
+  });
+
+  app.openapi(accept, async (c) => {
+    const body = c.req.valid('json');
+    const found = lookup(c.req.valid('param').token);
+    if (!found.ok) return c.json({ error: found.error }, found.status);
+    const { invitation, accompaniment } = found;
+    if (accompaniment.learner) return c.json({ error: HAS_LEARNER }, 409);
+    if (storage.users.findByEmail(invitation.email)) return c.json({ error: ACCOUNT_EXISTS }, 409);
+    const passwordHash = await hashPassword(body.password);
+    let user: User;
+    try {
+      // Account, link and single use in one transaction: two concurrent accepts cannot both succeed.
+      user = storage.transaction(() => {
+        const created = storage.users.create({ email: invitation.email, name: body.name, role: 'learner', passwordHash });
+        if (!storage.invitations.markUsed(invitation.tokenHash, created.id)) throw new AcceptConflict(410, USED);
+        if (!storage.accompaniments.setLearner(accompaniment.id, created.id))
+          throw new AcceptConflict(409, HAS_LEARNER);
+        return created;
+      });
+    } catch (error) {
+      if (error instanceof EmailTakenError) return c.json({ error: ACCOUNT_EXISTS }, 409);
+      if (error instanceof AcceptConflict) return c.json({ error: error.message }, error.status);
+      throw error;
+    }
+    startSession(c, storage, user.id, publicUrl);
+    return c.json({ ...meJson(user), accompanimentId: accompaniment.id }, 201);
+  });
+
+  return app;
+}

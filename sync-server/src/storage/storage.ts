@@ -1,0 +1,36 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { Accompaniments } from './accompaniments.ts';
+import { openDatabase, transaction, type OpenDatabaseOptions } from './db.ts';
+import { DocUpdates } from './doc-updates.ts';
+import { Invitations } from './invitations.ts';
+import { Sessions } from './sessions.ts';
+import { Users } from './users.ts';
+
+/** Every table of the server behind one object; all calls are synchronous (`node:sqlite`). */
+export interface Storage {
+  db: DatabaseSync;
+  users: Users;
+  sessions: Sessions;
+  accompaniments: Accompaniments;
+  invitations: Invitations;
+  docs: DocUpdates;
+  /** Runs `fn` in one committed transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}): Storage {
+  const db = openDatabase(dataDir, options);
+  return {
+    db,
+    users: new Users(db),
+    sessions: new Sessions(db),
+    accompaniments: new Accompaniments(db),
+    invitations: new Invitations(db),
+    docs: new DocUpdates(db),
+    transaction: (fn) => transaction(db, fn),
+    close: () => {
+      if (db.isOpen) db.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import * as decoding from 'lib0/decoding';
+import { applyAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../log/logger.ts';
+import type { GroupCommit } from './group-commit.ts';
+import {
+  CLOSE,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  checkAwarenessUpdate,
+  syncStep2Message,
+} from './protocol.ts';
+import type { Room } from './room.ts';
+
+/** A client whose send buffer grows past this is not reading: it is cut off rather than filling memory. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export interface ConnectionInfo {
+  userId: string;
+  sessionId: string;
+  sessionExpiresAt: number;
+}
+
+/**
+ * One client on one document. Every frame is decoded defensively: anything malformed closes this
+ * connection with a code (SYNC4) before it can reach the document, the log or another client.
+ */
+export class Connection {
+  readonly ws: WebSocket;
+  readonly room: Room;
+  readonly info: ConnectionInfo;
+  /** Answered the last ping (keep-alive). */
+  alive = true;
+  closed = false;
+
+  readonly #commit: GroupCommit;
+  readonly #log: Logger;
+  readonly #onRoomFailure: (room: Room) => void;
+
+  constructor(options: {
+    ws: WebSocket;
+    room: Room;
+    info: ConnectionInfo;
+    commit: GroupCommit;
+    log: Logger;
+    onRoomFailure: (room: Room) => void;
+  }) {
+    this.ws = options.ws;
+    this.room = options.room;
+    this.info = options.info;
+    this.#commit = options.commit;
+    this.#log = options.log;
+    this.#onRoomFailure = options.onRoomFailure;
+  }
+
+  /** Sends now; only the group commit calls this, once what the message depends on is stored. */
+  sendNow(data: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.#log.warn(`Document ${this.room.name} : client trop lent, connexion coupée`);
+      this.closed = true;
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(data);
+  }
+
+  /** Closes this connection with a code and a short reason; further frames from it are ignored. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+    // A client that does not answer the closing handshake is cut after a grace period.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  #reject(code: number, reason: string): void {
+    this.#log.warn(`Document ${this.room.name} : message refusé (${code} ${reason})`);
+    this.close(code, reason);
+  }
+
+  handleMessage(data: Uint8Array, isBinary: boolean): void {
+    if (this.closed || this.room.destroyed) return;
+    if (!isBinary) return this.#reject(CLOSE.unsupported, 'messages binaires uniquement');
+    let decoder: decoding.Decoder;
+    let type: number;
+    try {
+      decoder = decoding.createDecoder(data);
+      type = decoding.readVarUint(decoder);
+    } catch {
+      return this.#reject(CLOSE.invalidPayload, 'message illisible');
+    }
+    switch (type) {
+      case MESSAGE_SYNC:
+        return this.#sync(decoder);
+      case MESSAGE_AWARENESS:
+        return this.#awareness(decoder);
+      case MESSAGE_QUERY_AWARENESS: {
+        const states = this.room.awarenessStatesMessage();
+        if (states) this.#commit.send(this.room, this, states);
+        return;
+      }
+      default:
+        return this.#reject(CLOSE.unsupported, 'type de message inconnu');
+    }
+  }
+
+  #sync(decoder: decoding.Decoder): void {
+    let sub: number;
+    let payload: Uint8Array;
+    try {
+      sub = decoding.readVarUint(decoder);
+      payload = decoding.readVarUint8Array(decoder);
+    } catch {
+      return this.#reject(CLOSE.invalidPayload, 'message de synchronisation illisible');
+    }
+    if (sub === SYNC_STEP1) {
+      let answer: Uint8Array;
+      try {
+        answer = syncStep2Message(Y.encodeStateAsUpdate(this.room.doc, payload));
+      } catch {
+        return this.#reject(CLOSE.invalidPayload, 'vecteur d’état illisible');
+      }
+      this.#commit.send(this.room, this, answer);
+      return;
+    }
+    if (sub !== SYNC_STEP2 && sub !== SYNC_UPDATE)
+      return this.#reject(CLOSE.unsupported, 'type de synchronisation inconnu');
+    try {
+      // A full decode first: Yjs integrates structs before reading the delete set, so a truncated update
+      // would otherwise be half applied before failing.
+      Y.decodeUpdate(payload);
+    } catch {
+      return this.#reject(CLOSE.invalidPayload, 'mise à jour illisible');
+    }
+    try {
+      this.room.applyClientUpdate(payload, this);
+    } catch (error) {
+      this.#log.error(`Document ${this.room.name} : mise à jour décodable mais inapplicable`, error);
+      this.close(CLOSE.invalidPayload, 'mise à jour inapplicable');
+      this.#onRoomFailure(this.room);
+    }
+  }
+
+  #awareness(decoder: decoding.Decoder): void {
+    let update: Uint8Array;
+    try {
+      update = decoding.readVarUint8Array(decoder);
+      checkAwarenessUpdate(update);
+    } catch {
+      return this.#reject(CLOSE.invalidPayload, 'présence illisible');
+    }
+    try {
+      applyAwarenessUpdate(this.room.awareness, update, this);
+    } catch {
+      return this.#reject(CLOSE.invalidPayload, 'présence inapplicable');
+    }
+  }
+}

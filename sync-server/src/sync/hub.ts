@@ -1,0 +1,243 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { docAccess } from '../auth/access.ts';
+import { originAllowed } from '../auth/origin.ts';
+import { sessionFromCookieHeader } from '../auth/session.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Storage } from '../storage/storage.ts';
+import { Connection } from './connection.ts';
+import { GroupCommit } from './group-commit.ts';
+import { CLOSE } from './protocol.ts';
+import { Room } from './room.ts';
+
+export interface SyncOptions {
+  storage: Storage;
+  log: Logger;
+  publicUrl?: string;
+  /** Largest accepted frame; bigger ones close the connection with 1009 (default 5 MiB). */
+  maxFrameBytes?: number;
+  /** How long a room stays loaded after its last connection left (default 30 s). */
+  unloadDelayMs?: number;
+  /** Compact a document's log past this many rows (default 500). */
+  compactThreshold?: number;
+  /** Keep-alive ping period (default 30 s). */
+  pingIntervalMs?: number;
+}
+
+export const SYNC_PATH_PREFIX = '/sync/';
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/**
+ * The WebSocket side of the server: authenticates upgrades on /sync/:docName (AUTH8), keeps one room per
+ * loaded document (SYNC1, SYNC5), and owns the group commit that stores before relaying (SYNC2).
+ */
+export class SyncHub {
+  readonly #storage: Storage;
+  readonly #log: Logger;
+  readonly #publicUrl: string | undefined;
+  readonly #unloadDelayMs: number;
+  readonly #wss: WebSocketServer;
+  readonly #rooms = new Map<string, Room>();
+  readonly #commit: GroupCommit;
+  readonly #ping: NodeJS.Timeout;
+  #closing = false;
+
+  constructor(options: SyncOptions) {
+    this.#storage = options.storage;
+    this.#log = options.log;
+    this.#publicUrl = options.publicUrl;
+    this.#unloadDelayMs = options.unloadDelayMs ?? 30_000;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxFrameBytes ?? 5 * 1024 * 1024,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    this.#commit = new GroupCommit({
+      storage: options.storage,
+      log: options.log,
+      compactThreshold: options.compactThreshold ?? 500,
+      onStorageFailure: (room) => this.#dropRoom(room, CLOSE.internalError, 'stockage indisponible'),
+    });
+    this.#ping = setInterval(() => this.#keepAlive(), options.pingIntervalMs ?? 30_000);
+    this.#ping.unref();
+  }
+
+  /** Loaded rooms (for tests and diagnostics). */
+  get rooms(): ReadonlyMap<string, Room> {
+    return this.#rooms;
+  }
+
+  /** The `upgrade` listener of the HTTP server. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const reject = (status: number, message: string): void => {
+      if (socket.destroyed) return;
+      const body = Buffer.from(message, 'utf8');
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+          `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${message}`,
+      );
+    };
+    try {
+      if (this.#closing) return reject(503, 'Le serveur s’arrête.');
+      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+      if (!pathname.startsWith(SYNC_PATH_PREFIX)) return reject(404, 'Introuvable.');
+      if (req.headers.upgrade?.toLowerCase() !== 'websocket') return reject(400, 'WebSocket attendu.');
+      const origin = req.headers.origin;
+      if (origin !== undefined && !originAllowed(origin, req.headers.host, this.#publicUrl))
+        return reject(403, 'Origine refusée.');
+      const session = sessionFromCookieHeader(this.#storage, req.headers.cookie);
+      if (!session) return reject(401, 'Connexion requise.');
+      let docName: string;
+      try {
+        docName = decodeURIComponent(pathname.slice(SYNC_PATH_PREFIX.length));
+      } catch {
+        return reject(400, 'Nom de document invalide.');
+      }
+      const access = docAccess(this.#storage, session.user, docName);
+      if (!access.ok) return reject(access.status, access.message);
+      const room = this.#room(docName);
+      this.#wss.handleUpgrade(req, socket, head, (ws) =>
+        this.#accept(ws, room, {
+          userId: session.user.id,
+          sessionId: session.id,
+          sessionExpiresAt: session.expiresAt,
+        }),
+      );
+    } catch (error) {
+      this.#log.error('Échec de l’ouverture d’une connexion de synchronisation', error);
+      reject(500, 'Erreur interne.');
+    }
+  }
+
+  /** Closes the connections opened with a session that was just ended (sign-out). */
+  closeSession(sessionId: string): void {
+    for (const room of this.#rooms.values())
+      for (const conn of [...room.conns])
+        if (conn.info.sessionId === sessionId) conn.close(CLOSE.sessionEnded, 'session terminée');
+  }
+
+  /** Stops accepting, closes every connection, stores and compacts every room. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#ping);
+    const conns = [...this.#rooms.values()].flatMap((room) => [...room.conns]);
+    const closed = conns.map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
+          conn.ws.once('close', () => resolve());
+        }),
+    );
+    for (const conn of conns) conn.close(CLOSE.goingAway, 'arrêt du serveur');
+    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000))]);
+    for (const conn of conns) conn.ws.terminate();
+    this.#commit.flush();
+    for (const room of [...this.#rooms.values()]) this.#unload(room);
+    this.#wss.close();
+  }
+
+  #room(docName: string): Room {
+    let room = this.#rooms.get(docName);
+    if (!room) {
+      // node:sqlite reads synchronously: the whole log is applied before the room exists, hence before
+      // any message of any client can be processed against it (SYNC1).
+      room = new Room(docName, this.#storage, this.#commit, this.#log);
+      this.#rooms.set(docName, room);
+    }
+    return room;
+  }
+
+  #accept(ws: WebSocket, room: Room, info: Connection['info']): void {
+    if (room.destroyed) {
+      // The room was dropped between the checks and the handshake (storage failure): try again.
+      ws.close(CLOSE.internalError, 'réessayer');
+      return;
+    }
+    const conn = new Connection({
+      ws,
+      room,
+      info,
+      commit: this.#commit,
+      log: this.#log,
+      onRoomFailure: (r) => this.#dropRoom(r, CLOSE.internalError, 'document rechargé'),
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => conn.handleMessage(toBytes(data), isBinary));
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws reports protocol violations (oversize frame → 1009, bad opcode …) here and closes by itself.
+      this.#log.warn(`Document ${room.name} : connexion fermée (${error.code ?? error.message})`);
+    });
+    ws.on('close', () => {
+      conn.closed = true;
+      room.leave(conn);
+      if (room.conns.size === 0 && !room.destroyed && !this.#closing) this.#scheduleUnload(room);
+    });
+    room.join(conn);
+  }
+
+  #scheduleUnload(room: Room): void {
+    if (room.unloadTimer) clearTimeout(room.unloadTimer);
+    room.unloadTimer = setTimeout(() => {
+      room.unloadTimer = null;
+      if (room.conns.size === 0) this.#unload(room);
+    }, this.#unloadDelayMs);
+    room.unloadTimer.unref();
+  }
+
+  /** Stores what is pending, compacts the log to one row (PERSIST2) and frees the document (SYNC5). */
+  #unload(room: Room): void {
+    if (room.destroyed) return;
+    this.#commit.flush();
+    if (!room.destroyed && room.storedRows > 1) {
+      try {
+        room.compact();
+      } catch (error) {
+        this.#log.error(`Compaction du document ${room.name} impossible`, error);
+      }
+    }
+    room.destroy();
+    if (this.#rooms.get(room.name) === room) this.#rooms.delete(room.name);
+  }
+
+  /** Drops a room whose memory may differ from its log; its clients reconnect and resync from the log. */
+  #dropRoom(room: Room, code: number, reason: string): void {
+    if (room.destroyed) return;
+    for (const conn of [...room.conns]) conn.close(code, reason);
+    room.destroy();
+    if (this.#rooms.get(room.name) === room) this.#rooms.delete(room.name);
+  }
+
+  #keepAlive(): void {
+    const now = Date.now();
+    for (const room of this.#rooms.values()) {
+      for (const conn of [...room.conns]) {
+        if (conn.closed) continue;
+        if (!conn.alive) {
+          conn.closed = true;
+          conn.ws.terminate();
+          continue;
+        }
+        if (conn.info.sessionExpiresAt <= now) {
+          // The session may have been extended by an API call since: look again before closing.
+          const session = this.#storage.sessions.find(conn.info.sessionId, now);
+          if (!session) {
+            conn.close(CLOSE.sessionEnded, 'session expirée');
+            continue;
+          }
+          conn.info.sessionExpiresAt = session.expiresAt;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    }
+  }
+}

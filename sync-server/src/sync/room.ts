@@ -1,0 +1,168 @@
+import { parseDocName, validateDoc } from '@compagnon/model';
+import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from '../log/logger.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { Connection } from './connection.ts';
+import type { GroupCommit } from './group-commit.ts';
+import { awarenessMessage, syncStep1Message, updateMessage } from './protocol.ts';
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+/**
+ * One loaded document and the connections editing it. The document is rebuilt from the update log before
+ * the room exists (SYNC1); every change is handed to the group commit, which stores it before relaying it
+ * (SYNC2).
+ */
+export class Room {
+  readonly name: string;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly conns = new Set<Connection>();
+  /** Rows of this document in the update log (compaction threshold, PERSIST2). */
+  storedRows: number;
+  unloadTimer: NodeJS.Timeout | null = null;
+  destroyed = false;
+
+  readonly #storage: Storage;
+  readonly #commit: GroupCommit;
+  readonly #log: Logger;
+  /** While a client's update is applied, its resulting updates wait here until the apply succeeded. */
+  #capture: Uint8Array[] | null = null;
+  /** Awareness client ids changed since the last flush; sent coalesced, once per tick (SYNC3). */
+  readonly #awarenessDirty = new Set<number>();
+  /** Which connection announced each awareness client id, to clean up after it leaves. */
+  readonly #awarenessOwner = new Map<number, Connection>();
+
+  constructor(name: string, storage: Storage, commit: GroupCommit, log: Logger) {
+    this.name = name;
+    this.#storage = storage;
+    this.#commit = commit;
+    this.#log = log;
+    this.doc = new Y.Doc();
+    const updates = storage.docs.load(name);
+    this.storedRows = updates.length;
+    this.doc.transact(() => {
+      for (const update of updates) {
+        try {
+          Y.applyUpdate(this.doc, update);
+        } catch (error) {
+          // Rows are only ever written by Yjs itself; a failure here means the file was damaged.
+          log.error(`Document ${name} : une ligne du journal est illisible et a été ignorée`, error);
+        }
+      }
+    });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+    this.awareness = new Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.#onAwareness(change, origin));
+  }
+
+  /** Greets a new connection: the server's state vector and the current awareness states. */
+  join(conn: Connection): void {
+    this.conns.add(conn);
+    if (this.unloadTimer) {
+      clearTimeout(this.unloadTimer);
+      this.unloadTimer = null;
+    }
+    this.#commit.send(this, conn, syncStep1Message(Y.encodeStateVector(this.doc)));
+    const states = this.awarenessStatesMessage();
+    if (states) this.#commit.send(this, conn, states);
+  }
+
+  leave(conn: Connection): void {
+    if (!this.conns.delete(conn)) return;
+    const owned: number[] = [];
+    for (const [clientId, owner] of this.#awarenessOwner) if (owner === conn) owned.push(clientId);
+    if (owned.length > 0 && !this.destroyed) removeAwarenessStates(this.awareness, owned, null);
+  }
+
+  /**
+   * Applies an update a client sent (already decoded once, so well-formed). Its effect is stored, then
+   * relayed, by the group commit. Throws when Yjs fails to integrate it: the in-memory document may then
+   * differ from the log, and the caller must drop the room.
+   */
+  applyClientUpdate(update: Uint8Array, origin: Connection): void {
+    const captured: Uint8Array[] = [];
+    this.#capture = captured;
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } finally {
+      this.#capture = null;
+    }
+    for (const u of captured) this.#storeAndRelay(u, origin);
+  }
+
+  /** All awareness states, for a newcomer or a `queryAwareness` message; null when there are none. */
+  awarenessStatesMessage(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    if (states.size === 0) return null;
+    return awarenessMessage(encodeAwarenessUpdate(this.awareness, [...states.keys()]));
+  }
+
+  /** The coalesced awareness changes since the last call, or null. */
+  takeAwarenessMessage(): Uint8Array | null {
+    const ids = [...this.#awarenessDirty].filter((id) => this.awareness.meta.has(id));
+    this.#awarenessDirty.clear();
+    return ids.length > 0 ? awarenessMessage(encodeAwarenessUpdate(this.awareness, ids)) : null;
+  }
+
+  /**
+   * Replaces the document's rows by one row holding its encoded state (PERSIST2). Only called when the
+   * group commit holds nothing for this room, so the state equals the rows it replaces.
+   */
+  compact(): void {
+    if (this.destroyed) return;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    this.#storage.transaction(() => this.#storage.docs.replaceAll(this.name, snapshot));
+    this.storedRows = 1;
+    if (parseDocName(this.name)?.role === 'shared') {
+      const issues = validateDoc(this.doc);
+      if (issues.length > 0)
+        this.#log.warn(`Document ${this.name} : ${issues.length} incohérence(s) de structure à la compaction`);
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  #onUpdate(update: Uint8Array, origin: unknown): void {
+    if (this.#capture) this.#capture.push(update);
+    else this.#storeAndRelay(update, origin);
+  }
+
+  #storeAndRelay(update: Uint8Array, origin: unknown): void {
+    this.#commit.addRow(this, update);
+    if (this.conns.size === 0) return;
+    const message = updateMessage(update);
+    for (const conn of this.conns) if (conn !== origin) this.#commit.send(this, conn, message);
+  }
+
+  #onAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    if (this.destroyed) return;
+    const conn = origin !== null && typeof origin === 'object' && this.conns.has(origin as Connection);
+    for (const id of added) {
+      if (conn) this.#awarenessOwner.set(id, origin as Connection);
+      this.#awarenessDirty.add(id);
+    }
+    for (const id of updated) {
+      if (conn) this.#awarenessOwner.set(id, origin as Connection);
+      this.#awarenessDirty.add(id);
+    }
+    for (const id of removed) {
+      this.#awarenessOwner.delete(id);
+      this.#awarenessDirty.add(id);
+    }
+    this.#commit.awarenessChanged(this);
+  }
+}

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cacheKeys, clearCaches, loadWithCache, readCache, writeCache } from './cache.ts';
+import { ApiError, NetworkError } from './errors.ts';
+
+class MemoryStorage implements Storage {
+  #items = new Map<string, string>();
+  get length(): number {
+    return this.#items.size;
+  }
+  clear(): void {
+    this.#items.clear();
+  }
+  getItem(key: string): string | null {
+    return this.#items.get(key) ?? null;
+  }
+  key(index: number): string | null {
+    return [...this.#items.keys()][index] ?? null;
+  }
+  removeItem(key: string): void {
+    this.#items.delete(key);
+  }
+  setItem(key: string, value: string): void {
+    this.#items.set(key, String(value));
+  }
+}
+
+describe('API cache', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', new MemoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('remembers a successful answer', async () => {
+    const result = await loadWithCache(cacheKeys.me, async () => ({ id: 'u1' }));
+    expect(result).toEqual({ value: { id: 'u1' }, stale: false });
+    expect(readCache(cacheKeys.me)).toEqual({ id: 'u1' });
+  });
+
+  it('answers from the cache when the server is unreachable', async () => {
+    writeCache(cacheKeys.me, { id: 'u1' });
+    const result = await loadWithCache(cacheKeys.me, () => Promise.reject(new NetworkError('hors ligne')));
+    expect(result).toEqual({ value: { id: 'u1' }, stale: true });
+    const down = await loadWithCache(cacheKeys.me, () => Promise.reject(new ApiError(502, 'passerelle')));
+    expect(down.stale).toBe(true);
+  });
+
+  it('does not hide a refusal behind the cache', async () => {
+    writeCache(cacheKeys.me, { id: 'u1' });
+    await expect(
+      loadWithCache(cacheKeys.me, () => Promise.reject(new ApiError(401, 'Non connecté'))),
+    ).rejects.toThrow('Non connecté');
+  });
+
+  it('rethrows when offline with nothing cached', async () => {
+    await expect(
+      loadWithCache(cacheKeys.accompaniments, () => Promise.reject(new NetworkError('hors ligne'))),
+    ).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('clears only its own keys', () => {
+    localStorage.setItem('PARAGLIDE_LOCALE', 'en');
+    writeCache(cacheKeys.me, { id: 'u1' });
+    writeCache(cacheKeys.accompaniments, []);
+    clearCaches();
+    expect(localStorage.length).toBe(1);
+    expect(localStorage.getItem('PARAGLIDE_LOCALE')).toBe('en');
+  });
+});
