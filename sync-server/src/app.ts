@@ -82,7 +82,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let demo: DemoResult | null = null;
   if (options.demo) demo = await seedDemo(storage);
 
-  const mailFrom = options.mailFrom ?? `Compagnon <ne-pas-repondre@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`;
+  const mailFrom =
+    options.mailFrom ??
+    `Compagnon <ne-pas-repondre@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`;
   const mailer: Mailer | null = options.smtpUrl ? createMailer(options.smtpUrl, mailFrom, log) : null;
   const sync = new SyncHub({ ...options.sync, storage, log, publicUrl });
   const services: Services = {

@@ -13,11 +13,20 @@ let otherLearner: Agent;
 beforeAll(async () => {
   server = await startTestServer();
   f = await fixture(server.url);
-  const created = await f.otherCoach.post('/api/accompaniments', { title: 'Autre', kind: 'autre', hoursBudget: 5 });
+  const created = await f.otherCoach.post('/api/accompaniments', {
+    title: 'Autre',
+    kind: 'autre',
+    hoursBudget: 5,
+  });
   other = { id: created.body.id, sharedDoc: created.body.sharedDoc, privateDoc: created.body.privateDoc };
-  const invite = await f.otherCoach.post(`/api/accompaniments/${other.id}/invitations`, { email: uniqueEmail('l2') });
+  const invite = await f.otherCoach.post(`/api/accompaniments/${other.id}/invitations`, {
+    email: uniqueEmail('l2'),
+  });
   otherLearner = new Agent(server.url);
-  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, { name: 'Autre', password: 'motdepasse-x' });
+  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, {
+    name: 'Autre',
+    password: 'motdepasse-x',
+  });
 });
 afterAll(() => server.dispose());
 
@@ -38,7 +47,11 @@ describe('[AUTH3] access matrix over the API', () => {
     expect(list.body.map((a: { id: string }) => a.id)).toEqual([f.accompaniment.id]);
     const one = await f.learner.get(`/api/accompaniments/${f.accompaniment.id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ role: 'learner', privateDoc: null, sharedDoc: f.accompaniment.sharedDoc });
+    expect(one.body).toMatchObject({
+      role: 'learner',
+      privateDoc: null,
+      sharedDoc: f.accompaniment.sharedDoc,
+    });
     const invite = await f.learner.post(`/api/accompaniments/${f.accompaniment.id}/invitations`, {
       email: uniqueEmail('x'),
     });
@@ -68,7 +81,8 @@ describe('[AUTH3] access matrix over the API', () => {
       (await f.anonymous.post('/api/accompaniments', { title: 'X', kind: 'autre', hoursBudget: 1 })).status,
     ).toBe(401);
     expect(
-      (await f.anonymous.post(`/api/accompaniments/${f.accompaniment.id}/invitations`, { email: 'a@b.fr' })).status,
+      (await f.anonymous.post(`/api/accompaniments/${f.accompaniment.id}/invitations`, { email: 'a@b.fr' }))
+        .status,
     ).toBe(401);
   });
 });
@@ -104,15 +118,25 @@ describe('[AUTH3] access matrix over /sync', () => {
 
   it('[AUTH8] a WebSocket from another origin is refused (cross-site WebSocket hijacking)', async () => {
     const name = f.accompaniment.sharedDoc;
-    expect(await upgradeStatus(server.url, name, { ...cookieOf(f.coach), origin: 'https://evil.example' })).toBe(403);
+    expect(
+      await upgradeStatus(server.url, name, { ...cookieOf(f.coach), origin: 'https://evil.example' }),
+    ).toBe(403);
     expect(await upgradeStatus(server.url, name, { ...cookieOf(f.coach), origin: 'null' })).toBe(403);
     expect(await upgradeStatus(server.url, name, { ...cookieOf(f.coach), origin: server.url })).toBe(101);
   });
 
   it('[AUTH4] coach and learner share the shared doc; the private doc never reaches the learner', async () => {
     const coachShared = await SyncClient.connect(server.url, f.accompaniment.sharedDoc, f.coach.cookieHeader);
-    const learnerShared = await SyncClient.connect(server.url, f.accompaniment.sharedDoc, f.learner.cookieHeader);
-    const coachPrivate = await SyncClient.connect(server.url, f.accompaniment.privateDoc, f.coach.cookieHeader);
+    const learnerShared = await SyncClient.connect(
+      server.url,
+      f.accompaniment.sharedDoc,
+      f.learner.cookieHeader,
+    );
+    const coachPrivate = await SyncClient.connect(
+      server.url,
+      f.accompaniment.privateDoc,
+      f.coach.cookieHeader,
+    );
     appendNoteParagraph(privateNotes(coachPrivate.doc), 'Note confidentielle');
     appendNoteParagraph(sharedNotes(coachShared.doc), 'Note partagée');
     await learnerShared.waitFor((d) => notesText(sharedNotes(d)).includes('Note partagée'));

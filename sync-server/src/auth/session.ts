@@ -11,7 +11,11 @@ export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 const RENEW_BELOW_MS = 15 * 24 * 3600_000;
 
 /** Looks a cookie token up; the database only knows its SHA-256 (AUTH2). */
-export function findSession(storage: Storage, token: string | undefined, now = Date.now()): SessionRecord | null {
+export function findSession(
+  storage: Storage,
+  token: string | undefined,
+  now = Date.now(),
+): SessionRecord | null {
   if (!token || !isWellFormedToken(token)) return null;
   return storage.sessions.find(tokenHash(token), now);
 }
@@ -61,7 +65,12 @@ export function currentSession(c: Context, storage: Storage, publicUrl?: string)
 /** Deletes the request's session and clears its cookie; returns the closed session's id, if any. */
 export function endSession(c: Context, storage: Storage, publicUrl?: string): string | null {
   const token = getCookie(c, SESSION_COOKIE);
-  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c, publicUrl) });
+  deleteCookie(c, SESSION_COOKIE, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isHttps(c, publicUrl),
+  });
   if (!token || !isWellFormedToken(token)) return null;
   const id = tokenHash(token);
   storage.sessions.delete(id);

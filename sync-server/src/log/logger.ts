@@ -16,7 +16,8 @@ function describe(error: unknown): string {
 export const consoleLogger: Logger = {
   info: (message) => console.log(message),
   warn: (message) => console.warn(`⚠ ${message}`),
-  error: (message, error) => console.error(error === undefined ? `✗ ${message}` : `✗ ${message}\n${describe(error)}`),
+  error: (message, error) =>
+    console.error(error === undefined ? `✗ ${message}` : `✗ ${message}\n${describe(error)}`),
 };
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

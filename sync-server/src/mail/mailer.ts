@@ -74,7 +74,9 @@ export function createMailer(smtpUrl: string, from: string, log: Logger): Mailer
         return true;
       } catch (error) {
         // The message may quote the SMTP server's answer; it never contains the link or credentials.
-        log.warn(`Envoi de l'invitation impossible : ${error instanceof Error ? error.message : 'erreur inconnue'}`);
+        log.warn(
+          `Envoi de l'invitation impossible : ${error instanceof Error ? error.message : 'erreur inconnue'}`,
+        );
         return false;
       }
     },

@@ -44,7 +44,10 @@ const IdParam = z.object({
 });
 
 const jsonBody = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
-const ok = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
+const ok = <T>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const create = createRoute({
   method: 'post',
@@ -165,8 +168,7 @@ export function accompanimentRoutes(services: Services) {
     if (!acc || !role) return c.json(NOT_FOUND, 404);
     if (role !== 'coach')
       return c.json({ error: 'Seule la personne qui accompagne peut envoyer une invitation.' }, 403);
-    if (acc.learner)
-      return c.json({ error: 'Cet accompagnement a déjà sa personne accompagnée.' }, 409);
+    if (acc.learner) return c.json({ error: 'Cet accompagnement a déjà sa personne accompagnée.' }, 409);
     const email = normalizeEmail(c.req.valid('json').email);
     const token = newToken();
     const now = Date.now();

@@ -81,7 +81,11 @@ describe('health, session and account', () => {
 
 describe('accompaniments', () => {
   it('creates an accompaniment with its two doc names and initial shared state', async () => {
-    const r = await f.coach.post('/api/accompaniments', { title: '  Coaching — Sam ', kind: 'coaching', hoursBudget: 12.5 });
+    const r = await f.coach.post('/api/accompaniments', {
+      title: '  Coaching — Sam ',
+      kind: 'coaching',
+      hoursBudget: 12.5,
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       title: 'Coaching — Sam',
@@ -116,38 +120,39 @@ describe('accompaniments', () => {
 });
 
 describe('[INPUT1] validation errors for every route', () => {
-  const routes: { label: string; path: () => string; valid: Record<string, unknown>; agent: () => Agent }[] = [
-    {
-      label: 'sign-up',
-      path: () => '/api/auth/sign-up/email',
-      valid: { email: 'v@exemple.fr', password: 'assez-long', name: 'V' },
-      agent: () => new Agent(server.url),
-    },
-    {
-      label: 'sign-in',
-      path: () => '/api/auth/sign-in/email',
-      valid: { email: 'v@exemple.fr', password: 'x' },
-      agent: () => new Agent(server.url),
-    },
-    {
-      label: 'create accompaniment',
-      path: () => '/api/accompaniments',
-      valid: { title: 'T', kind: 'autre', hoursBudget: 3 },
-      agent: () => f.coach,
-    },
-    {
-      label: 'invite',
-      path: () => `/api/accompaniments/${f.accompaniment.id}/invitations`,
-      valid: { email: 'v@exemple.fr' },
-      agent: () => f.coach,
-    },
-    {
-      label: 'accept invitation',
-      path: () => '/api/invitations/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/accept',
-      valid: { name: 'N', password: 'assez-long' },
-      agent: () => new Agent(server.url),
-    },
-  ];
+  const routes: { label: string; path: () => string; valid: Record<string, unknown>; agent: () => Agent }[] =
+    [
+      {
+        label: 'sign-up',
+        path: () => '/api/auth/sign-up/email',
+        valid: { email: 'v@exemple.fr', password: 'assez-long', name: 'V' },
+        agent: () => new Agent(server.url),
+      },
+      {
+        label: 'sign-in',
+        path: () => '/api/auth/sign-in/email',
+        valid: { email: 'v@exemple.fr', password: 'x' },
+        agent: () => new Agent(server.url),
+      },
+      {
+        label: 'create accompaniment',
+        path: () => '/api/accompaniments',
+        valid: { title: 'T', kind: 'autre', hoursBudget: 3 },
+        agent: () => f.coach,
+      },
+      {
+        label: 'invite',
+        path: () => `/api/accompaniments/${f.accompaniment.id}/invitations`,
+        valid: { email: 'v@exemple.fr' },
+        agent: () => f.coach,
+      },
+      {
+        label: 'accept invitation',
+        path: () => '/api/invitations/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/accept',
+        valid: { name: 'N', password: 'assez-long' },
+        agent: () => new Agent(server.url),
+      },
+    ];
 
   for (const route of routes) {
     it(`[INPUT2] ${route.label} — invalid JSON, missing fields, wrong types, non-objects`, async () => {
@@ -162,10 +167,14 @@ describe('[INPUT1] validation errors for every route', () => {
       expect(empty.body.details.length).toBe(Object.keys(route.valid).length);
       expect(empty.body.details[0].message).toBe('champ obligatoire');
 
-      const wrongTypes = Object.fromEntries(Object.keys(route.valid).map((k) => [k, k === 'hoursBudget' ? 'dix' : 42]));
+      const wrongTypes = Object.fromEntries(
+        Object.keys(route.valid).map((k) => [k, k === 'hoursBudget' ? 'dix' : 42]),
+      );
       const typed = await agent.post(route.path(), wrongTypes);
       expect(typed.status).toBe(400);
-      expect(typed.body.details.map((d: { path: string }) => d.path).sort()).toEqual(Object.keys(route.valid).sort());
+      expect(typed.body.details.map((d: { path: string }) => d.path).sort()).toEqual(
+        Object.keys(route.valid).sort(),
+      );
 
       for (const notAnObject of [[], 'texte', null, 3]) {
         const r = await agent.post(route.path(), JSON.stringify(notAnObject));
@@ -266,7 +275,9 @@ describe('[AUTH10] logs', () => {
     const email = uniqueEmail('logs');
     await a.signUp(email, 'mot-de-passe-secret-123');
     const created = await a.post('/api/accompaniments', { title: 'L', kind: 'autre', hoursBudget: 1 });
-    const invite = await a.post(`/api/accompaniments/${created.body.id}/invitations`, { email: uniqueEmail('l') });
+    const invite = await a.post(`/api/accompaniments/${created.body.id}/invitations`, {
+      email: uniqueEmail('l'),
+    });
     await new Agent(server.url).get(`/api/invitations/${invite.body.token}`);
     await new Agent(server.url).signIn(email, 'mot-de-passe-faux-456');
     const all = server.logs.join('\n');

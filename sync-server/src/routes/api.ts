@@ -24,7 +24,8 @@ const OPENAPI_INFO = {
 const SYNC_PATH = {
   get: {
     tags: ['Synchronisation'],
-    summary: 'WebSocket de synchronisation Yjs (protocole y-websocket : sync 0, awareness 1, query awareness 3)',
+    summary:
+      'WebSocket de synchronisation Yjs (protocole y-websocket : sync 0, awareness 1, query awareness 3)',
     description:
       'Connexion authentifiée par le cookie de session. Document partagé : coach et accompagné·e ; ' +
       'document privé : coach seulement. Refus à l’ouverture : 400 nom invalide, 401 sans session, ' +

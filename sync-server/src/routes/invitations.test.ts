@@ -8,7 +8,11 @@ import { startTestServer, type TestServer } from '../test-support/server.ts';
 async function coachWithAccompaniment(server: TestServer) {
   const coach = new Agent(server.url);
   await coach.signUp(uniqueEmail('coach'), 'motdepasse-coach', 'Claire Dubois');
-  const acc = await coach.post('/api/accompaniments', { title: 'Bilan — Léa', kind: 'bilan', hoursBudget: 20 });
+  const acc = await coach.post('/api/accompaniments', {
+    title: 'Bilan — Léa',
+    kind: 'bilan',
+    hoursBudget: 20,
+  });
   return { coach, acc: acc.body as { id: string; title: string } };
 }
 
@@ -30,7 +34,10 @@ describe('invitations without SMTP', () => {
     const ttl = new Date(invite.body.expiresAt).getTime() - Date.now();
     expect(Math.abs(ttl - 14 * 24 * 3600_000)).toBeLessThan(60_000);
     // Only the SHA-256 of the token is stored.
-    const stored = server.storage.db.prepare('SELECT token_hash FROM invitations').all().map((r) => r['token_hash']);
+    const stored = server.storage.db
+      .prepare('SELECT token_hash FROM invitations')
+      .all()
+      .map((r) => r['token_hash']);
     expect(stored).toContain(tokenHash(invite.body.token));
     expect(stored).not.toContain(invite.body.token);
 
@@ -118,7 +125,9 @@ describe('invitations without SMTP', () => {
 
   it('[AUTH9] two concurrent accepts: exactly one succeeds', async () => {
     const { coach, acc } = await coachWithAccompaniment(server);
-    const invite = await coach.post(`/api/accompaniments/${acc.id}/invitations`, { email: uniqueEmail('race') });
+    const invite = await coach.post(`/api/accompaniments/${acc.id}/invitations`, {
+      email: uniqueEmail('race'),
+    });
     const results = await Promise.all(
       [1, 2, 3].map((i) =>
         new Agent(server.url).post(`/api/invitations/${invite.body.token}/accept`, {
@@ -128,14 +137,18 @@ describe('invitations without SMTP', () => {
       ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status !== 201).every((r) => r.status === 409 || r.status === 410)).toBe(true);
+    expect(results.filter((r) => r.status !== 201).every((r) => r.status === 409 || r.status === 410)).toBe(
+      true,
+    );
   });
 
   it('[AUTH9] PUBLIC_URL, when set, is the base of the invitation link', async () => {
     const publicServer = await startTestServer({ publicUrl: 'https://compagnon.exemple.fr/' });
     try {
       const { coach, acc } = await coachWithAccompaniment(publicServer);
-      const invite = await coach.post(`/api/accompaniments/${acc.id}/invitations`, { email: uniqueEmail('p') });
+      const invite = await coach.post(`/api/accompaniments/${acc.id}/invitations`, {
+        email: uniqueEmail('p'),
+      });
       expect(invite.body.url).toBe(`https://compagnon.exemple.fr/invitation/${invite.body.token}`);
     } finally {
       await publicServer.dispose();
@@ -157,7 +170,10 @@ describe('invitations with SMTP', () => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('latin1') });
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('latin1'),
+          });
           callback();
         });
       },
@@ -171,7 +187,9 @@ describe('invitations with SMTP', () => {
   function textPart(raw: string): string {
     const start = raw.indexOf('Content-Type: text/plain');
     const body = raw.slice(raw.indexOf('\r\n\r\n', start) + 4, raw.indexOf('\r\n--', start));
-    const latin1 = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const latin1 = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     return Buffer.from(latin1, 'latin1').toString('utf8');
   }
 
@@ -200,10 +218,17 @@ describe('invitations with SMTP', () => {
     const server = await startTestServer({ smtpUrl: 'smtp://127.0.0.1:1' });
     try {
       const { coach, acc } = await coachWithAccompaniment(server);
-      const invite = await coach.post(`/api/accompaniments/${acc.id}/invitations`, { email: uniqueEmail('perdu') });
+      const invite = await coach.post(`/api/accompaniments/${acc.id}/invitations`, {
+        email: uniqueEmail('perdu'),
+      });
       expect(invite.status).toBe(201);
       expect(invite.body.emailSent).toBe(false);
-      expect(server.logs.some((l) => l.includes('Envoi de l’invitation impossible') || l.includes("Envoi de l'invitation impossible"))).toBe(true);
+      expect(
+        server.logs.some(
+          (l) =>
+            l.includes('Envoi de l’invitation impossible') || l.includes("Envoi de l'invitation impossible"),
+        ),
+      ).toBe(true);
       expect(server.logs.join('\n')).not.toContain(invite.body.token);
     } finally {
       await server.dispose();

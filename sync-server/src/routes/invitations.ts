@@ -11,7 +11,10 @@ import { newRouter } from './router.ts';
 import { AcceptInvitationSchema, AcceptedSchema, InvitationInfoSchema, errorResponse } from './schemas.ts';
 
 const TokenParam = z.object({
-  token: z.string().max(100).openapi({ param: { name: 'token', in: 'path' } }),
+  token: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'token', in: 'path' } }),
 });
 
 const info = createRoute({
@@ -21,7 +24,10 @@ const info = createRoute({
   summary: 'Ce que montre la page d’acceptation d’une invitation',
   request: { params: TokenParam },
   responses: {
-    200: { description: 'Invitation valable', content: { 'application/json': { schema: InvitationInfoSchema } } },
+    200: {
+      description: 'Invitation valable',
+      content: { 'application/json': { schema: InvitationInfoSchema } },
+    },
     404: errorResponse('Invitation inconnue'),
     410: errorResponse('Invitation déjà utilisée, remplacée ou expirée'),
   },
@@ -43,7 +49,9 @@ const accept = createRoute({
     },
     400: errorResponse('Données invalides'),
     404: errorResponse('Invitation inconnue'),
-    409: errorResponse('Un compte existe déjà avec cette adresse, ou l’accompagnement a déjà sa personne accompagnée'),
+    409: errorResponse(
+      'Un compte existe déjà avec cette adresse, ou l’accompagnement a déjà sa personne accompagnée',
+    ),
     410: errorResponse('Invitation déjà utilisée, remplacée ou expirée'),
   },
 });
@@ -78,12 +86,17 @@ export function invitationRoutes(services: Services) {
     if (!accompaniment) return notFound;
     if (invitation.usedAt !== null) return { ok: false, status: 410, error: USED };
     if (invitation.revokedAt !== null)
-      return { ok: false, status: 410, error: 'Cette invitation a été remplacée par une invitation plus récente.' };
+      return {
+        ok: false,
+        status: 410,
+        error: 'Cette invitation a été remplacée par une invitation plus récente.',
+      };
     if (invitation.expiresAt <= now)
       return {
         ok: false,
         status: 410,
-        error: 'Cette invitation a expiré : demandez une nouvelle invitation à la personne qui vous accompagne.',
+        error:
+          'Cette invitation a expiré : demandez une nouvelle invitation à la personne qui vous accompagne.',
       };
     return { ok: true, invitation, accompaniment };
   }
@@ -114,8 +127,14 @@ export function invitationRoutes(services: Services) {
     try {
       // Account, link and single use in one transaction: two concurrent accepts cannot both succeed.
       user = storage.transaction(() => {
-        const created = storage.users.create({ email: invitation.email, name: body.name, role: 'learner', passwordHash });
-        if (!storage.invitations.markUsed(invitation.tokenHash, created.id)) throw new AcceptConflict(410, USED);
+        const created = storage.users.create({
+          email: invitation.email,
+          name: body.name,
+          role: 'learner',
+          passwordHash,
+        });
+        if (!storage.invitations.markUsed(invitation.tokenHash, created.id))
+          throw new AcceptConflict(410, USED);
         if (!storage.accompaniments.setLearner(accompaniment.id, created.id))
           throw new AcceptConflict(409, HAS_LEARNER);
         return created;

@@ -29,7 +29,13 @@ export function csrfGuard(publicUrl: string | undefined): MiddlewareHandler<AppE
     if (!MUTATIONS.has(c.req.method)) return next();
     const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/json')
-      return c.json({ error: 'Les requêtes de modification doivent être envoyées en JSON (Content-Type: application/json).' }, 415);
+      return c.json(
+        {
+          error:
+            'Les requêtes de modification doivent être envoyées en JSON (Content-Type: application/json).',
+        },
+        415,
+      );
     const origin = c.req.header('origin');
     if (origin !== undefined && !originAllowed(origin, c.req.header('host'), publicUrl))
       return c.json({ error: 'Origine de la requête refusée.' }, 403);
@@ -61,7 +67,11 @@ export function errorHandler(log: Logger): ErrorHandler<AppEnv> {
       switch (error.status) {
         case 400:
           return c.json(
-            { error: /json/i.test(error.message) ? 'Le corps de la requête n’est pas un JSON valide.' : error.message },
+            {
+              error: /json/i.test(error.message)
+                ? 'Le corps de la requête n’est pas un JSON valide.'
+                : error.message,
+            },
             400,
           );
         case 413:

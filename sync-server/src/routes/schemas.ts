@@ -89,10 +89,9 @@ export const AccompanimentSchema = z
     kind: z.enum(ACCOMPANIMENT_KINDS),
     hoursBudget: z.number(),
     sharedDoc: z.string().openapi({ description: 'Nom du document partagé, à ouvrir sur /sync/{docName}' }),
-    privateDoc: z
-      .string()
-      .nullable()
-      .openapi({ description: 'Nom du document privé de la personne qui accompagne ; null pour l’accompagné·e' }),
+    privateDoc: z.string().nullable().openapi({
+      description: 'Nom du document privé de la personne qui accompagne ; null pour l’accompagné·e',
+    }),
     role: z.enum(['coach', 'learner']).openapi({ description: 'Rôle de l’appelant dans cet accompagnement' }),
     coach: z.object({ id: z.string(), name: z.string() }),
     learner: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),

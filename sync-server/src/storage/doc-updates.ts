@@ -9,31 +9,47 @@ export class DocUpdates {
   readonly #insert: StatementSync;
   readonly #load: StatementSync;
   readonly #count: StatementSync;
-  readonly #deleteAll: StatementSync;
+  readonly #deleteUpTo: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare('INSERT INTO doc_updates (doc_name, data, created_at) VALUES (?, ?, ?)');
-    this.#load = db.prepare('SELECT data FROM doc_updates WHERE doc_name = ? ORDER BY id');
+    this.#load = db.prepare('SELECT id, data FROM doc_updates WHERE doc_name = ? ORDER BY id');
     this.#count = db.prepare('SELECT count(*) AS n FROM doc_updates WHERE doc_name = ?');
-    this.#deleteAll = db.prepare('DELETE FROM doc_updates WHERE doc_name = ?');
+    this.#deleteUpTo = db.prepare('DELETE FROM doc_updates WHERE doc_name = ? AND id <= ?');
   }
 
-  /** Appends one update; call inside a transaction to group several. */
-  append(docName: string, update: Uint8Array, now = Date.now()): void {
-    this.#insert.run(docName, update, now);
+  /** Appends one update and returns its row id; call inside a transaction to group several. */
+  append(docName: string, update: Uint8Array, now = Date.now()): number {
+    return Number(this.#insert.run(docName, update, now).lastInsertRowid);
   }
 
   load(docName: string): Uint8Array[] {
-    return this.#load.all(docName).map((row) => blob(row, 'data'));
+    return this.loadWithIds(docName).updates;
+  }
+
+  /** The updates in order, and the id of the last one (0 when there is none). */
+  loadWithIds(docName: string): { updates: Uint8Array[]; lastId: number } {
+    const rows = this.#load.all(docName);
+    const last = rows.at(-1);
+    return { updates: rows.map((row) => blob(row, 'data')), lastId: last ? int(last, 'id') : 0 };
   }
 
   count(docName: string): number {
     return int(this.#count.get(docName) ?? { n: 0 }, 'n');
   }
 
-  /** Replaces every row of a document by one snapshot row; call inside a transaction. */
-  replaceAll(docName: string, snapshot: Uint8Array, now = Date.now()): void {
-    this.#deleteAll.run(docName);
-    this.#insert.run(docName, snapshot, now);
+  /**
+   * Replaces the rows of a document up to `upToId` (all of them by default) by one snapshot row holding
+   * their combined state; call inside a transaction. Rows written after `upToId` are kept: the snapshot
+   * cannot contain what its author never applied. Returns the snapshot's row id.
+   */
+  replaceUpTo(
+    docName: string,
+    snapshot: Uint8Array,
+    upToId = Number.MAX_SAFE_INTEGER,
+    now = Date.now(),
+  ): number {
+    this.#deleteUpTo.run(docName, upToId);
+    return Number(this.#insert.run(docName, snapshot, now).lastInsertRowid);
   }
 }

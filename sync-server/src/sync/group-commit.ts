@@ -68,13 +68,14 @@ export class GroupCommit {
     if (rows.length > 0) {
       const now = Date.now();
       try {
-        this.#storage.transaction(() => {
-          for (const row of rows) this.#storage.docs.append(row.room.name, row.data, now);
-        });
-        for (const row of rows) {
+        const ids = this.#storage.transaction(() =>
+          rows.map((row) => this.#storage.docs.append(row.room.name, row.data, now)),
+        );
+        rows.forEach((row, i) => {
           row.room.storedRows++;
+          row.room.lastRowId = ids[i]!;
           touched.add(row.room);
-        }
+        });
       } catch (error) {
         // Not stored, so not relayed: the rooms concerned are dropped and their clients resync later.
         this.#log.error('Écriture du journal des documents impossible', error);

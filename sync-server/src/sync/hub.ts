@@ -150,6 +150,8 @@ export class SyncHub {
       // any message of any client can be processed against it (SYNC1).
       room = new Room(docName, this.#storage, this.#commit, this.#log);
       this.#rooms.set(docName, room);
+      // Unloaded unless a connection joins (the handshake can still fail after this point).
+      this.#scheduleUnload(room);
     }
     return room;
   }
@@ -166,7 +168,12 @@ export class SyncHub {
       info,
       commit: this.#commit,
       log: this.#log,
-      onRoomFailure: (r) => this.#dropRoom(r, CLOSE.internalError, 'document rechargé'),
+      onRoomFailure: (r) => {
+        // The valid updates of this turn are committed first; the room is rebuilt from the log on the
+        // next connection.
+        this.#commit.flush();
+        this.#dropRoom(r, CLOSE.internalError, 'document rechargé');
+      },
     });
     ws.on('message', (data: RawData, isBinary: boolean) => conn.handleMessage(toBytes(data), isBinary));
     ws.on('pong', () => {

@@ -25,6 +25,8 @@ export class Room {
   readonly conns = new Set<Connection>();
   /** Rows of this document in the update log (compaction threshold, PERSIST2). */
   storedRows: number;
+  /** Id of the last log row applied to `doc`: compaction replaces rows up to it, never beyond. */
+  lastRowId: number;
   unloadTimer: NodeJS.Timeout | null = null;
   destroyed = false;
 
@@ -44,8 +46,9 @@ export class Room {
     this.#commit = commit;
     this.#log = log;
     this.doc = new Y.Doc();
-    const updates = storage.docs.load(name);
+    const { updates, lastId } = storage.docs.loadWithIds(name);
     this.storedRows = updates.length;
+    this.lastRowId = lastId;
     this.doc.transact(() => {
       for (const update of updates) {
         try {
@@ -59,7 +62,9 @@ export class Room {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
-    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.#onAwareness(change, origin));
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) =>
+      this.#onAwareness(change, origin),
+    );
   }
 
   /** Greets a new connection: the server's state vector and the current awareness states. */
@@ -118,12 +123,16 @@ export class Room {
   compact(): void {
     if (this.destroyed) return;
     const snapshot = Y.encodeStateAsUpdate(this.doc);
-    this.#storage.transaction(() => this.#storage.docs.replaceAll(this.name, snapshot));
-    this.storedRows = 1;
+    this.#storage.transaction(() => {
+      this.lastRowId = this.#storage.docs.replaceUpTo(this.name, snapshot, this.lastRowId);
+      this.storedRows = this.#storage.docs.count(this.name);
+    });
     if (parseDocName(this.name)?.role === 'shared') {
       const issues = validateDoc(this.doc);
       if (issues.length > 0)
-        this.#log.warn(`Document ${this.name} : ${issues.length} incohérence(s) de structure à la compaction`);
+        this.#log.warn(
+          `Document ${this.name} : ${issues.length} incohérence(s) de structure à la compaction`,
+        );
     }
   }
 

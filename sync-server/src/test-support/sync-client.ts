@@ -45,8 +45,7 @@ export class SyncClient {
       encoding.writeVarUint(encoder, MESSAGE_SYNC);
       syncProtocol.writeSyncStep1(encoder, this.doc);
       this.send(encoding.toUint8Array(encoder));
-      if (this.awareness.getLocalState() !== null)
-        this.send(this.#awarenessFrame([this.doc.clientID]));
+      if (this.awareness.getLocalState() !== null) this.send(this.#awarenessFrame([this.doc.clientID]));
     });
     this.ws.on('message', (data: Buffer) => this.#onMessage(new Uint8Array(data)));
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -161,7 +160,11 @@ export class SyncClient {
 }
 
 /** Opens a raw WebSocket and resolves with the HTTP status of a refused upgrade, or 101 when accepted. */
-export function upgradeStatus(httpUrl: string, docName: string, headers: Record<string, string>): Promise<number> {
+export function upgradeStatus(
+  httpUrl: string,
+  docName: string,
+  headers: Record<string, string>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl(httpUrl, docName), { headers });
     ws.on('unexpected-response', (_req, res) => {
@@ -178,10 +181,16 @@ export function upgradeStatus(httpUrl: string, docName: string, headers: Record<
 }
 
 /** A raw socket on a document, for sending malformed frames. Resolves once open. */
-export function rawSocket(httpUrl: string, docName: string, cookie: string): Promise<{ ws: WebSocket; closed: Promise<Closed> }> {
+export function rawSocket(
+  httpUrl: string,
+  docName: string,
+  cookie: string,
+): Promise<{ ws: WebSocket; closed: Promise<Closed> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl(httpUrl, docName), { headers: { cookie } });
-    const closed = new Promise<Closed>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<Closed>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
     ws.on('error', () => {});
     ws.on('open', () => resolve({ ws, closed }));
     ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cacheKeys, clearCaches, loadWithCache, readCache, writeCache } from './cache.ts';
+import {
+  cacheKeys,
+  cachedAccompaniments,
+  clearCaches,
+  loadWithCache,
+  readCache,
+  writeCache,
+} from './cache.ts';
 import { ApiError, NetworkError } from './errors.ts';
 
 class MemoryStorage implements Storage {
@@ -53,6 +60,13 @@ describe('API cache', () => {
     await expect(
       loadWithCache(cacheKeys.accompaniments, () => Promise.reject(new NetworkError('hors ligne'))),
     ).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('gathers the accompaniments cached one by one, newest first', () => {
+    writeCache(cacheKeys.accompaniment('a' as never), { id: 'a', createdAt: '2026-11-01T10:00:00Z' });
+    writeCache(cacheKeys.accompaniment('b' as never), { id: 'b', createdAt: '2026-11-20T10:00:00Z' });
+    writeCache(cacheKeys.me, { id: 'u1' });
+    expect(cachedAccompaniments<{ id: string; createdAt: string }>().map((a) => a.id)).toEqual(['b', 'a']);
   });
 
   it('clears only its own keys', () => {

@@ -53,6 +53,21 @@ export function clearCaches(): void {
   for (const key of keys) s.removeItem(key);
 }
 
+/** Every accompaniment this device saw on its own (a workspace opened before the list ever was). */
+export function cachedAccompaniments<T extends { createdAt: string }>(): T[] {
+  const s = storage();
+  if (!s) return [];
+  const prefix = `${CACHE_PREFIX}accompaniment:`;
+  const found: T[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const key = s.key(i);
+    if (!key?.startsWith(prefix)) continue;
+    const value = readCache<T>(key);
+    if (value) found.push(value);
+  }
+  return found.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
 export interface Cached<T> {
   value: T;
   /** True when the server could not be reached and the value is what this device saved earlier. */

@@ -1,5 +1,6 @@
 // The list of accompaniments of the signed-in person (the coach's caseload, or the learner's own).
-import { cacheKeys, loadWithCache, readCache, writeCache } from '../api/cache.ts';
+import { cacheKeys, cachedAccompaniments, loadWithCache, readCache, writeCache } from '../api/cache.ts';
+import { isUnavailable } from '../api/errors.ts';
 import { api } from '../api/client.ts';
 import type { Accompaniment, NewAccompaniment } from '../api/types.ts';
 
@@ -21,7 +22,12 @@ export class AccompanimentsManager {
       if (!stale) for (const a of value) writeCache(cacheKeys.accompaniment(a.id), a);
       this.loaded = true;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      const known = isUnavailable(error) ? cachedAccompaniments<Accompaniment>() : [];
+      if (known.length > 0) {
+        this.items = known;
+        this.stale = true;
+        this.loaded = true;
+      } else this.error = error instanceof Error ? error.message : String(error);
     } finally {
       this.loading = false;
     }

@@ -68,6 +68,15 @@ export class WorkspaceManager {
     }
   }
 
+  #learnerRefreshed = false;
+
+  /** Called when a learner shows up in the document: the API now knows them, refresh the details once. */
+  noticeLearnerPresent(): void {
+    if (this.#learnerRefreshed || this.role !== 'coach' || !this.details || this.details.learner) return;
+    this.#learnerRefreshed = true;
+    void this.loadDetails();
+  }
+
   async invite(email: string): Promise<Invitation> {
     return api.invite(this.id, email);
   }

@@ -109,7 +109,12 @@ export interface NotesEditor {
 }
 
 export function createNotesEditor(mount: HTMLElement, options: NotesEditorOptions): NotesEditor {
-  const { doc, mapping } = initProseMirrorDoc(options.fragment, notesSchema);
+  // An empty fragment would give an empty doc, which has no place for the caret (so the toolbar could
+  // not act): start from one empty paragraph instead; it reaches Yjs with the first edit.
+  const { doc, mapping } =
+    options.fragment.length > 0
+      ? initProseMirrorDoc(options.fragment, notesSchema)
+      : { doc: notesSchema.topNodeType.createAndFill() ?? undefined, mapping: new Map() };
   const state = EditorState.create({
     doc,
     schema: notesSchema,
@@ -145,6 +150,8 @@ export function createNotesEditor(mount: HTMLElement, options: NotesEditorOption
       lang: document.documentElement.lang || 'fr',
     },
     dispatchTransaction(tr) {
+      // y-prosemirror batches awareness updates in a timeout that can fire after the view was destroyed.
+      if (view.isDestroyed) return;
       view.updateState(view.state.apply(tr));
       options.onChange?.(toolbarState(view.state));
     },
