@@ -30,6 +30,8 @@ export interface ServerOptions {
   mailFrom?: string;
   /** Public address (`https://compagnon.exemple.fr`) used in invitation links and accepted as Origin. */
   publicUrl?: string;
+  /** Behind a reverse proxy (sign-in throttling then keys on the proxy's `X-Forwarded-For` entry). */
+  trustProxy?: boolean;
   /** Seed demo accounts and accompaniments when the data folder has no user yet. */
   demo?: boolean;
   log?: Logger;
@@ -94,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     mailer,
     sync,
     publicUrl,
+    trustProxy: options.trustProxy ?? false,
   };
   const app = createApp(services, options.webDir ?? path.join(REPO_ROOT, 'web', 'build'));
 

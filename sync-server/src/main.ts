@@ -23,6 +23,7 @@ const server = await startServer({
   mailFrom: env['MAIL_FROM'] || undefined,
   publicUrl: env['PUBLIC_URL'] || undefined,
   demo: env['DEMO'] === '1',
+  trustProxy: env['TRUST_PROXY'] === '1',
   synchronous: env['SQLITE_SYNCHRONOUS'] === 'FULL' ? 'FULL' : 'NORMAL',
   log: consoleLogger,
 }).catch((error: unknown) => {

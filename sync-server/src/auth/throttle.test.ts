@@ -52,4 +52,29 @@ describe('sign-in throttling', () => {
       expect((await new Agent(server.url).signIn(other, 'autre-mot-de-passe')).status).toBe(200);
     });
   });
+
+  it('[AUTH6] behind a declared proxy, the address is the proxy-appended X-Forwarded-For entry', async () => {
+    const proxied = await startTestServer({ trustProxy: true });
+    try {
+      const email = uniqueEmail('proxy');
+      const fail = (forwardedFor: string) =>
+        new Agent(proxied.url).post(
+          '/api/auth/sign-in/email',
+          { email: uniqueEmail('x'), password: 'mauvais' },
+          { 'x-forwarded-for': forwardedFor },
+        );
+      // 20 failures from one client (spoofing a first entry does not help) lock that client only.
+      for (let i = 0; i < 20; i++) expect((await fail(`1.2.3.${i}, 10.0.0.1`)).status).toBe(401);
+      expect((await fail('10.0.0.1')).status).toBe(429);
+      await new Agent(proxied.url).signUp(email, 'motdepasse-ok');
+      const other = await new Agent(proxied.url).post(
+        '/api/auth/sign-in/email',
+        { email, password: 'motdepasse-ok' },
+        { 'x-forwarded-for': '10.0.0.2' },
+      );
+      expect(other.status).toBe(200);
+    } finally {
+      await proxied.dispose();
+    }
+  });
 });

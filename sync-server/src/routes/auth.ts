@@ -89,7 +89,7 @@ export function authRoutes(services: Services) {
   app.openapi(signIn, async (c) => {
     const body = c.req.valid('json');
     const email = normalizeEmail(body.email);
-    const address = clientAddress(c);
+    const address = clientAddress(c, services.trustProxy);
     const wait = throttle.retryAfter(email, address);
     if (wait > 0) {
       c.header('Retry-After', String(wait));

@@ -21,10 +21,19 @@ export interface Services {
   /** Absent when the routes run without a WebSocket side (route tests with `app.request`). */
   sync: SyncHub | null;
   publicUrl: string | undefined;
+  /** Behind a reverse proxy: take the client address from the last `X-Forwarded-For` entry. */
+  trustProxy: boolean;
 }
 
-/** The peer address of the request (no proxy header is trusted). */
-export function clientAddress(c: Context<AppEnv>): string {
+/**
+ * The client's address: the TCP peer, or — only when the server is declared to sit behind a reverse proxy
+ * — the entry that proxy appended to `X-Forwarded-For` (the last one; earlier ones are client-supplied).
+ */
+export function clientAddress(c: Context<AppEnv>, trustProxy = false): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
   return c.env?.incoming?.socket?.remoteAddress ?? 'inconnue';
 }
 
