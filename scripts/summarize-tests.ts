@@ -27,8 +27,13 @@ function playwright(file: string): Totals {
   return { passed: s.expected + s.flaky, failed: s.unexpected + (r.errors?.length ?? 0), skipped: s.skipped };
 }
 
-const [vitestFile, playwrightFile] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const checkArg = args.find((a) => a.startsWith('--check='));
+const [vitestFile, playwrightFile] = args.filter((a) => !a.startsWith('--'));
+// The static checks (format, lint, types) count as one suite-level test, so a failing check shows in the total.
 const total: Totals = { passed: 0, failed: 0, skipped: 0 };
+if (checkArg === '--check=passed') total.passed += 1;
+else if (checkArg === '--check=failed') total.failed += 1;
 let missing = false;
 for (const [file, read] of [
   [vitestFile, vitest],

@@ -23,10 +23,11 @@ rm -rf "$results" && mkdir -p "$results"
 status=0
 
 echo "› Vérifications (format, lint, types) …"
+check=passed
 if pnpm run --silent check; then
   echo "check: ok"
 else
-  echo "check: ÉCHEC" && status=1
+  echo "check: ÉCHEC" && check=failed && status=1
 fi
 
 echo "› Tests unitaires et d'intégration (Vitest) …"
@@ -36,5 +37,5 @@ echo "› Tests de bout en bout (Playwright, Chromium) …"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" \
   pnpm exec playwright test -c tests/playwright.config.ts --reporter=list,json || status=1
 
-node scripts/summarize-tests.ts "$results/vitest.json" "$results/playwright.json" || status=1
+node scripts/summarize-tests.ts --check="$check" "$results/vitest.json" "$results/playwright.json" || status=1
 exit $status
