@@ -22,10 +22,11 @@ test('the learner edits offline, reloads offline, reconnects, and both converge 
   // On the train.
   await learnerCtx!.setOffline(true);
   await l.expectStatus('offline');
-  await expect(l.status).toHaveText('Hors ligne — modifications enregistrées sur cet appareil');
   await l.addStep("Phase d'investigation", 'Lire la fiche métier (hors ligne)');
   await l.setStatus('Entretien préalable', 'Fait');
   await l.typeInNotes('Écrit dans le train.');
+  await l.expectSavedLocally();
+  await expect(l.status).toHaveText('Hors ligne — modifications enregistrées sur cet appareil');
 
   // The tab closes and reopens, still offline: the app shell and the edits come back from this device.
   await learner.reload();

@@ -23,6 +23,11 @@ export class WorkspacePage {
     await expect(this.status).toHaveAttribute('data-sync-status', status, { timeout: 15_000 });
   }
 
+  /** Waits until every local change is written to this device (the status says so when offline). */
+  async expectSavedLocally(): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-local-save', 'saved');
+  }
+
   async addStep(phaseTitle: string, title: string): Promise<void> {
     await this.page.getByLabel(`Nouvelle étape — ${phaseTitle}`).fill(title);
     await this.page.getByRole('button', { name: `Ajouter une étape à ${phaseTitle}` }).click();

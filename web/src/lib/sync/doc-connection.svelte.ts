@@ -27,6 +27,13 @@ export class DocConnection {
    * unavailable, in which case the server's copy will fill the doc).
    */
   localReady = $state(false);
+  /**
+   * False while a local change may not yet be written to IndexedDB. The offline status only claims the
+   * edits are "enregistrées sur cet appareil" once they are: closing the tab earlier could lose them.
+   */
+  savedLocally = $state(true);
+  #checking = false;
+  #changedSinceCheck = false;
   #snapshot = $state<ConnectionSnapshot>({ ...INITIAL_SNAPSHOT });
   readonly status: SyncStatus = $derived(deriveSyncStatus(this.#snapshot));
 
@@ -44,6 +51,19 @@ export class DocConnection {
     void this.persistence.whenSynced.then(markReady);
     const fallback = setTimeout(markReady, LOCAL_LOAD_TIMEOUT_MS);
     this.#cleanups.push(() => clearTimeout(fallback));
+
+    // Registered after the persistence's own listener, so its write transaction is queued before our check.
+    const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+      if (origin === this.persistence) return;
+      this.savedLocally = false;
+      this.#changedSinceCheck = true;
+      if (!this.#checking) {
+        this.#checking = true;
+        void this.#confirmSaved();
+      }
+    };
+    this.doc.on('update', onUpdate);
+    this.#cleanups.push(() => this.doc.off('update', onUpdate));
 
     const online = typeof navigator === 'undefined' ? true : navigator.onLine;
     this.provider = new WebsocketProvider(syncUrl(), docName, this.doc, { connect: online });
@@ -74,6 +94,28 @@ export class DocConnection {
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
     });
+  }
+
+  /**
+   * IndexedDB runs transactions over the same store in creation order: a read-only transaction created after
+   * y-indexeddb's write completes only once that write has. Repeat until no change arrived meanwhile.
+   */
+  async #confirmSaved(): Promise<void> {
+    try {
+      await this.persistence.whenSynced;
+      while (this.#changedSinceCheck && !this.#destroyed) {
+        this.#changedSinceCheck = false;
+        const db = this.persistence.db;
+        if (!db) break;
+        await new Promise<void>((resolve) => {
+          const tx = db.transaction(['updates'], 'readonly');
+          tx.oncomplete = tx.onerror = tx.onabort = () => resolve();
+        });
+      }
+    } finally {
+      this.#checking = false;
+      if (!this.#destroyed) this.savedLocally = true;
+    }
   }
 
   #refresh(): void {
