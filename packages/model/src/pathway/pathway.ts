@@ -13,6 +13,43 @@ export interface Phase {
   order: string;
 }
 
+/** What a step asks of the learner before they may mark it done ("no blind validation"). */
+export const EXPECTATION_KINDS = ['none', 'reflection', 'answer', 'document'] as const;
+export type ExpectationKind = (typeof EXPECTATION_KINDS)[number];
+
+export interface Expectation {
+  kind: ExpectationKind;
+  /** The instruction or question shown to the learner. */
+  prompt: string;
+}
+
+/** Where a step was copied from; templates and library items are copied, never linked. */
+export interface StepOrigin {
+  type: 'template' | 'library';
+  id: string;
+  title: string;
+}
+
+export const RESOURCE_KINDS = ['text', 'link', 'video', 'document'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** A resource attached to a step (a copy of a library item). */
+export interface StepResource {
+  kind: ResourceKind;
+  title: string;
+  body?: string;
+  url?: string;
+  fileId?: string;
+  fileName?: string;
+}
+
+export interface Attachment {
+  fileId: string;
+  name: string;
+  size: number;
+  type: string;
+}
+
 export interface Step {
   id: StepId;
   title: string;
@@ -20,6 +57,17 @@ export interface Step {
   status: StepStatus;
   /** Fractional index: a move rewrites one key of one step, so concurrent moves never duplicate a step. */
   order: string;
+  /** Set on sub-steps (a step split in smaller ones); sub-steps live in the same phase as their parent. */
+  parentId: StepId | null;
+  expected: Expectation;
+  /** The learner's written contribution (reflection or answer). */
+  contribution: string;
+  /** Documents the learner brought for this step. */
+  attachments: Attachment[];
+  origin: StepOrigin | null;
+  resource: StepResource | null;
+  /** When the step was last pulled forward (ms since epoch), to show it first in the learner's space. */
+  pulledForwardAt: number | null;
 }
 
 export interface PhaseWithSteps extends Phase {
@@ -58,18 +106,53 @@ function readPhase(id: string, rec: Record): Phase | null {
   return { id: id as PhaseId, title, order };
 }
 
+export function isExpectationKind(value: unknown): value is ExpectationKind {
+  return typeof value === 'string' && (EXPECTATION_KINDS as readonly string[]).includes(value);
+}
+
+function readExpectation(rec: Record): Expectation {
+  const kind = rec.get('expectedKind');
+  const prompt = rec.get('expectedPrompt');
+  return { kind: isExpectationKind(kind) ? kind : 'none', prompt: typeof prompt === 'string' ? prompt : '' };
+}
+
+function readObject<T>(value: unknown): T | null {
+  return value !== null && typeof value === 'object' && !(value instanceof Y.AbstractType)
+    ? (value as T)
+    : null;
+}
+
+function readAttachments(rec: Record): Attachment[] {
+  const arr = rec.get('attachments');
+  if (!(arr instanceof Y.Array)) return [];
+  return (arr.toArray() as unknown[]).filter(
+    (a): a is Attachment =>
+      readObject<Attachment>(a) !== null && typeof (a as Attachment).fileId === 'string',
+  );
+}
+
 function readStep(id: string, rec: Record): Step | null {
   const title = rec.get('title');
   const order = rec.get('order');
   const phaseId = rec.get('phaseId');
   const status = rec.get('status');
   if (typeof title !== 'string' || typeof order !== 'string' || typeof phaseId !== 'string') return null;
+  const parentId = rec.get('parentId');
+  const contribution = rec.get('contribution');
+  const pulled = rec.get('pulledForwardAt');
   return {
     id: id as StepId,
     title,
     order,
     phaseId: phaseId as PhaseId,
     status: isStepStatus(status) ? status : 'todo',
+    parentId: typeof parentId === 'string' ? (parentId as StepId) : null,
+    expected: readExpectation(rec),
+    contribution: contribution instanceof Y.Text ? contribution.toString() : '',
+    attachments: readAttachments(rec),
+    origin: readObject<StepOrigin>(rec.get('origin')),
+    resource: readObject<StepResource>(rec.get('resource')),
+    pulledForwardAt: typeof pulled === 'number' ? pulled : null,
   };
 }
 
@@ -117,7 +200,7 @@ function keyAt(sorted: { order: string }[], index: number): string {
   return generateKeyBetween(before, after);
 }
 
-function cleanTitle(title: string, max: number): string {
+export function cleanTitle(title: string, max: number): string {
   const t = title.replace(/\s+/g, ' ').trim().slice(0, max);
   if (!t) throw new Error('Le titre ne peut pas être vide.');
   return t;
@@ -142,7 +225,13 @@ export interface AddStepInput {
   /** Position among the phase's steps; defaults to the end. */
   index?: number;
   status?: StepStatus;
+  parentId?: StepId;
+  expected?: Expectation;
+  origin?: StepOrigin;
+  resource?: StepResource;
 }
+
+export const PROMPT_MAX = 2000;
 
 export function addStep(doc: Y.Doc, input: AddStepInput, id: StepId = newId<'StepId'>()): StepId {
   const title = cleanTitle(input.title, STEP_TITLE_MAX);
@@ -154,21 +243,49 @@ export function addStep(doc: Y.Doc, input: AddStepInput, id: StepId = newId<'Ste
     rec.set('phaseId', input.phaseId);
     rec.set('status', input.status ?? 'todo');
     rec.set('order', keyAt(siblings, index));
+    rec.set('contribution', new Y.Text());
+    rec.set('attachments', new Y.Array<Attachment>());
+    if (input.parentId) rec.set('parentId', input.parentId);
+    if (input.expected && input.expected.kind !== 'none') {
+      rec.set('expectedKind', input.expected.kind);
+      rec.set('expectedPrompt', input.expected.prompt.slice(0, PROMPT_MAX));
+    }
+    if (input.origin) rec.set('origin', { ...input.origin });
+    if (input.resource) rec.set('resource', { ...input.resource });
     stepsMap(doc).set(id, rec);
   });
   return id;
+}
+
+/** Sets what a step expects of the learner (coach side). */
+export function setExpectation(doc: Y.Doc, stepId: StepId, expected: Expectation): void {
+  const rec = stepsMap(doc).get(stepId);
+  if (!rec) throw new StepNotFoundError(stepId);
+  if (!isExpectationKind(expected.kind)) throw new Error(`Attendu inconnu : ${String(expected.kind)}`);
+  doc.transact(() => {
+    rec.set('expectedKind', expected.kind);
+    rec.set('expectedPrompt', expected.prompt.slice(0, PROMPT_MAX));
+  });
+}
+
+export class StepNotFoundError extends Error {
+  constructor(stepId: string) {
+    super(`Étape introuvable : ${stepId}`);
+    this.name = 'StepNotFoundError';
+  }
 }
 
 export function renameStep(doc: Y.Doc, stepId: StepId, title: string): void {
   stepsMap(doc).get(stepId)?.set('title', cleanTitle(title, STEP_TITLE_MAX));
 }
 
+/** Plain status change without rules; `completeStep` in adaptation/ applies the "no blind validation" rule. */
 export function setStepStatus(doc: Y.Doc, stepId: StepId, status: StepStatus): void {
   if (!isStepStatus(status)) throw new Error(`Statut inconnu : ${String(status)}`);
   stepsMap(doc).get(stepId)?.set('status', status);
 }
 
-function clampIndex(index: number, length: number): number {
+export function clampIndex(index: number, length: number): number {
   return Math.max(0, Math.min(length, Math.trunc(index)));
 }
 
@@ -185,7 +302,44 @@ export function moveStep(doc: Y.Doc, stepId: StepId, target: { phaseId: PhaseId;
 }
 
 export function removeStep(doc: Y.Doc, stepId: StepId): void {
-  stepsMap(doc).delete(stepId);
+  doc.transact(() => {
+    // Sub-steps go with their parent.
+    stepsMap(doc).forEach((rec, id) => {
+      if (rec.get('parentId') === stepId) stepsMap(doc).delete(id);
+    });
+    stepsMap(doc).delete(stepId);
+  });
+}
+
+export interface PhaseProgress {
+  phaseId: PhaseId;
+  title: string;
+  total: number;
+  done: number;
+}
+
+export interface Progress {
+  /** Steps that count: skipped steps are neither done nor still to do. */
+  stepsTotal: number;
+  stepsDone: number;
+  byPhase: PhaseProgress[];
+}
+
+export function pathwayProgress(doc: Y.Doc): Progress {
+  const byPhase = readPathway(doc).map((phase) => {
+    const counted = phase.steps.filter((s) => s.status !== 'skipped');
+    return {
+      phaseId: phase.id,
+      title: phase.title,
+      total: counted.length,
+      done: counted.filter((s) => s.status === 'done').length,
+    };
+  });
+  return {
+    stepsTotal: byPhase.reduce((n, p) => n + p.total, 0),
+    stepsDone: byPhase.reduce((n, p) => n + p.done, 0),
+    byPhase,
+  };
 }
 
 /** Calls `onChange` after every change to the pathway (local or remote); returns the unsubscribe. */

@@ -4,6 +4,7 @@ export const ROOT = {
   phases: 'phases',
   steps: 'steps',
   notes: 'notes',
+  adaptations: 'adaptations',
   privateNotes: 'privateNotes',
 } as const;
 

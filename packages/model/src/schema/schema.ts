@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import type { AccompanimentId } from '../ids/ids.ts';
 import { HOURS_MAX, TITLE_MAX, isAccompanimentKind, readMeta, writeMeta, type Meta } from '../meta/meta.ts';
-import { addPhase, defaultPhases, isStepStatus, listPhases } from '../pathway/pathway.ts';
+import { addPhase, addStep, isStepStatus, listPhases } from '../pathway/pathway.ts';
+import { pathwayTemplate, type TemplateId } from '../templates/templates.ts';
 import { ROOT, SCHEMA_VERSION } from './keys.ts';
 
 export type DocRole = 'shared' | 'private';
@@ -18,11 +19,29 @@ export function parseDocName(name: string): { accompanimentId: AccompanimentId; 
   return m ? { accompanimentId: m[1] as AccompanimentId, role: m[2] as DocRole } : null;
 }
 
-/** Writes the initial state of a new accompaniment's shared document (done once, by the server). */
-export function initSharedDoc(doc: Y.Doc, meta: Omit<Meta, 'schemaVersion'>): void {
+/**
+ * Writes the initial state of a new accompaniment's shared document (done once, by the server): meta and
+ * the pathway copied from a template (default: the kind's phases, no steps).
+ */
+export function initSharedDoc(
+  doc: Y.Doc,
+  meta: Omit<Meta, 'schemaVersion'>,
+  template: TemplateId = 'blank',
+): void {
+  const tpl = pathwayTemplate(template, meta.kind);
   doc.transact(() => {
     writeMeta(doc, meta);
-    if (listPhases(doc).length === 0) for (const title of defaultPhases(meta.kind)) addPhase(doc, title);
+    if (listPhases(doc).length > 0) return;
+    for (const phase of tpl.phases) {
+      const phaseId = addPhase(doc, phase.title);
+      for (const step of phase.steps)
+        addStep(doc, {
+          phaseId,
+          title: step.title,
+          ...(step.expected ? { expected: step.expected } : {}),
+          origin: { type: 'template', id: tpl.id, title: tpl.title },
+        });
+    }
   });
 }
 
