@@ -15,6 +15,22 @@ import {
   setStepStatus,
 } from '../pathway/pathway.ts';
 import { initSharedDoc, validateDoc } from '../schema/schema.ts';
+import type { UserId } from '../ids/ids.ts';
+import {
+  AdaptationError,
+  addAttachment,
+  addStepTraced,
+  changeStepStatus,
+  listAdaptations,
+  moveStepTraced,
+  postpone,
+  pullForward,
+  removeStepTraced,
+  setContribution,
+  skipStep,
+  splitStep,
+  type Actor,
+} from '../adaptation/adaptation.ts';
 import { createRng, type Rng } from './rng.ts';
 
 interface Peer {
@@ -31,7 +47,74 @@ export interface FuzzOptions {
 
 const words = ['Entretien', 'Analyse', 'Tests', 'Enquête métier', 'Synthèse', 'Projet', 'Réseau', 'CV'];
 
+const actors: Actor[] = [
+  { id: 'coach' as UserId, name: 'Claire', role: 'coach' },
+  { id: 'learner' as UserId, name: 'Léa', role: 'learner' },
+];
+
+/** Adaptations (issue: flexible pathways) — the same rules apply on every peer, offline included. */
+function randomAdaptation(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>): void {
+  const phases = listPhases(doc);
+  const steps = listSteps(doc);
+  const actor = rng.pick(actors);
+  const reason = rng.chance(0.9) ? `raison ${rng.int(100)}` : '';
+  const roll = rng.int(100);
+  try {
+    if (roll < 20 || steps.length === 0) {
+      const expected = rng.chance(0.3)
+        ? { kind: rng.pick(['reflection', 'answer', 'document'] as const), prompt: 'Consigne' }
+        : undefined;
+      const id = addStepTraced(
+        doc,
+        {
+          phaseId: rng.pick(phases).id,
+          title: `${rng.pick(words)} ${rng.int(1000)}`,
+          index: rng.int(steps.length + 1),
+          ...(expected ? { expected } : {}),
+        },
+        actor,
+        { reason },
+      );
+      added.add(id);
+      return;
+    }
+    const step = rng.pick(steps);
+    if (roll < 30) pullForward(doc, step.id, actor, { reason });
+    else if (roll < 40) postpone(doc, step.id, actor, { reason });
+    else if (roll < 47) skipStep(doc, step.id, actor, { reason });
+    else if (roll < 55) {
+      for (const id of splitStep(
+        doc,
+        step.id,
+        [`Sous-étape ${rng.int(100)}`, `Sous-étape ${rng.int(100)}`],
+        actor,
+      ))
+        added.add(id);
+    } else if (roll < 65)
+      moveStepTraced(doc, step.id, { phaseId: rng.pick(phases).id, index: rng.int(steps.length + 1) }, actor);
+    else if (roll < 80) changeStepStatus(doc, step.id, rng.pick(STEP_STATUSES), actor, { reason });
+    else if (roll < 92) setContribution(doc, step.id, `${step.contribution}${rng.pick(words)} `);
+    else if (roll < 97)
+      addAttachment(doc, step.id, {
+        fileId: `f${rng.int(1000)}`,
+        name: 'cv.pdf',
+        size: 1000,
+        type: 'application/pdf',
+      });
+    else {
+      removeStepTraced(doc, step.id, actor, { reason });
+      removed.add(step.id);
+      // Its sub-steps go with it.
+      for (const s of steps) if (s.parentId === step.id) removed.add(s.id);
+    }
+  } catch (error) {
+    // A refused adaptation (role, missing reason, unmet expectation, sub-step split) changes nothing.
+    if (!(error instanceof AdaptationError)) throw error;
+  }
+}
+
 function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>): void {
+  if (rng.chance(0.5)) return randomAdaptation(rng, doc, added, removed);
   const phases = listPhases(doc);
   const steps = listSteps(doc);
   const roll = rng.int(100);
@@ -52,6 +135,7 @@ function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>
   } else if (roll < 74) {
     const step = rng.pick(steps);
     removed.add(step.id);
+    for (const s of steps) if (s.parentId === step.id) removed.add(s.id);
     removeStep(doc, step.id);
   } else if (roll < 88) {
     const notes = sharedNotes(doc);
@@ -71,7 +155,12 @@ function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>
 
 /** The observable state of a document, as the UI and reports read it. */
 export function snapshot(doc: Y.Doc): unknown {
-  return { meta: readMeta(doc), pathway: readPathway(doc), notes: notesText(sharedNotes(doc)) };
+  return {
+    meta: readMeta(doc),
+    pathway: readPathway(doc),
+    notes: notesText(sharedNotes(doc)),
+    adaptations: listAdaptations(doc),
+  };
 }
 
 /**
