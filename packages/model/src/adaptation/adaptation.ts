@@ -7,6 +7,7 @@ import {
   listPhases,
   listSteps,
   moveStep,
+  removeStep,
   setStepStatus,
   type AddStepInput,
   type Attachment,
@@ -283,10 +284,7 @@ export function removeStepTraced(doc: Y.Doc, stepId: StepId, actor: Actor, opts:
   const step = requireStep(doc, stepId);
   const now = opts.now ?? Date.now();
   doc.transact(() => {
-    doc.getMap<Y.Map<unknown>>(ROOT.steps).forEach((rec, id) => {
-      if (rec.get('parentId') === stepId) doc.getMap(ROOT.steps).delete(id);
-    });
-    doc.getMap(ROOT.steps).delete(stepId);
+    removeStep(doc, stepId);
     record(doc, { at: now, by: actor, kind: 'removed', stepId, stepTitle: step.title, reason });
   });
 }
