@@ -4,9 +4,12 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { LoginThrottle, type ThrottleOptions } from './auth/throttle.ts';
+import { AdjustableClock, systemClock, type Clock } from './clock/clock.ts';
 import { DEMO_PASSWORD, seedDemo, type DemoResult } from './demo/seed.ts';
+import { FileStore } from './files/store.ts';
 import { consoleLogger, type Logger } from './log/logger.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { Projector } from './projections/projector.ts';
 import { createApi } from './routes/api.ts';
 import type { AppEnv, Services } from './routes/context.ts';
 import { errorHandler, securityHeaders } from './routes/router.ts';
@@ -38,7 +41,16 @@ export interface ServerOptions {
   /** SQLite durability; see PERSIST3 in SPEC.md. */
   synchronous?: SynchronousMode;
   throttle?: ThrottleOptions;
-  sync?: Omit<SyncOptions, 'storage' | 'log' | 'publicUrl'>;
+  sync?: Omit<SyncOptions, 'storage' | 'log' | 'publicUrl' | 'watcher'>;
+  /** The server's time (CLOCK1); default the system clock. */
+  clock?: Clock;
+  /**
+   * Tests only (`COMPAGNON_CLOCK_CONTROL=1`): the clock can be moved forward with `POST /api/test/clock`
+   * (or `server.clockControl.advance()`).
+   */
+  clockControl?: boolean;
+  /** Delay before a pathway change is reflected in the stored progress (default 500 ms). */
+  progressDelayMs?: number;
 }
 
 export interface RunningServer {
@@ -49,6 +61,9 @@ export interface RunningServer {
   storage: Storage;
   sync: SyncHub;
   demo: DemoResult | null;
+  clock: Clock;
+  /** Set when started with `clockControl`. */
+  clockControl: AdjustableClock | null;
   close(): Promise<void>;
 }
 
@@ -84,11 +99,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let demo: DemoResult | null = null;
   if (options.demo) demo = await seedDemo(storage);
 
+  const clockControl = options.clockControl ? new AdjustableClock(options.clock ?? systemClock) : null;
+  const clock: Clock = clockControl ?? options.clock ?? systemClock;
+  if (clockControl)
+    log.warn(
+      'Horloge contrôlable activée (COMPAGNON_CLOCK_CONTROL=1) : POST /api/test/clock avance l’heure du serveur. ' +
+        'Réservé aux tests, jamais en production.',
+    );
+  const projector = new Projector({ storage, clock, log, progressDelayMs: options.progressDelayMs });
+  const backfilled = projector.backfill();
+  if (backfilled > 0) log.info(`Projections calculées pour ${backfilled} accompagnement(s).`);
+  const fileStore = new FileStore(path.join(options.dataDir, 'files'));
+
   const mailFrom =
     options.mailFrom ??
     `Compagnon <ne-pas-repondre@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`;
   const mailer: Mailer | null = options.smtpUrl ? createMailer(options.smtpUrl, mailFrom, log) : null;
-  const sync = new SyncHub({ ...options.sync, storage, log, publicUrl });
+  const sync = new SyncHub({ ...options.sync, storage, log, publicUrl, watcher: projector });
   const services: Services = {
     storage,
     log,
@@ -97,6 +124,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sync,
     publicUrl,
     trustProxy: options.trustProxy ?? false,
+    clock,
+    clockControl,
+    fileStore,
   };
   const app = createApp(services, options.webDir ?? path.join(REPO_ROOT, 'web', 'build'));
 
@@ -122,6 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage,
     sync,
     demo,
+    clock,
+    clockControl,
     close: () => {
       closing ??= (async () => {
         clearInterval(purge);

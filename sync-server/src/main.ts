@@ -25,6 +25,7 @@ const server = await startServer({
   demo: env['DEMO'] === '1',
   trustProxy: env['TRUST_PROXY'] === '1',
   synchronous: env['SQLITE_SYNCHRONOUS'] === 'FULL' ? 'FULL' : 'NORMAL',
+  clockControl: env['COMPAGNON_CLOCK_CONTROL'] === '1',
   log: consoleLogger,
 }).catch((error: unknown) => {
   console.error(`✗ Démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);

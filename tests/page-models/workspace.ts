@@ -15,6 +15,30 @@ export class WorkspacePage {
     return this.page.getByRole('region', { name: 'Notes partagées' }).locator('.ProseMirror');
   }
 
+  /** The learner's "Aujourd'hui" section. */
+  get today(): Locator {
+    return this.page.getByRole('region', { name: "Aujourd'hui" });
+  }
+
+  get timeline(): Locator {
+    return this.page.getByRole('region', { name: 'Historique des adaptations' });
+  }
+
+  async openActions(stepTitle: string): Promise<void> {
+    const toggle = this.page.getByRole('button', { name: `Actions pour ${stepTitle}` }).first();
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  }
+
+  /** Pull forward, postpone or skip a step with its reason, through the actions menu and the reason dialog. */
+  async adapt(stepTitle: string, action: 'Avancer' | 'Reporter' | 'Passer', reason: string): Promise<void> {
+    await this.openActions(stepTitle);
+    await this.page.getByRole('button', { name: action, exact: true }).click();
+    const dialog = this.page.getByRole('dialog');
+    await dialog.getByLabel('Raison').fill(reason);
+    await dialog.getByRole('button', { name: 'Confirmer' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
   step(title: string): Locator {
     return this.page.getByRole('listitem').filter({ hasText: title });
   }

@@ -1,25 +1,68 @@
-import { docNames, initSharedDoc, newId, type AccompanimentId } from '@compagnon/model';
+import {
+  AdaptationError,
+  StepNotFoundError,
+  addStepTraced,
+  changeStepStatus,
+  docNames,
+  initSharedDoc,
+  listPhases,
+  moveStepTraced,
+  newId,
+  pathwayProgress,
+  postpone,
+  pullForward,
+  removeStepTraced,
+  skipStep,
+  splitStep,
+  type AccompanimentId,
+  type Actor,
+  type PhaseId,
+  type Progress,
+  type StepId,
+  type UserId,
+} from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import * as Y from 'yjs';
 import { roleIn } from '../auth/access.ts';
 import { newToken, tokenHash } from '../auth/tokens.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import { normalizeEmail } from '../storage/users.ts';
-import type { Services } from './context.ts';
+import { ServerOrigin } from '../sync/hub.ts';
+import type { AppEnv, Services } from './context.ts';
 import { newRouter } from './router.ts';
 import {
   AccompanimentSchema,
+  AdaptationAppliedSchema,
+  AdaptationRequestSchema,
   CreateAccompanimentSchema,
   InvitationCreatedSchema,
   InviteSchema,
+  OkSchema,
+  StepStatusRequestSchema,
+  TimelineEntrySchema,
   errorResponse,
 } from './schemas.ts';
 
 /** A bilan de compétences is capped at 24 hours with the provider (Code du travail, R6313-4). */
 export const BILAN_MAX_HOURS = 24;
 export const INVITATION_TTL_MS = 14 * 24 * 3600_000;
+const DAY_MS = 24 * 3600_000;
+const NO_PROGRESS: Progress = { stepsTotal: 0, stepsDone: 0, byPhase: [] };
 
-export function accompanimentJson(acc: Accompaniment, role: 'coach' | 'learner') {
+/**
+ * Whether the learner shows as inactive (PATH5): they exist and have not changed the shared document for
+ * `inactivityDays` days, counted from their last contribution or, when none, from their joining.
+ */
+export function isInactive(acc: Accompaniment, now: number): boolean {
+  if (!acc.learner) return false;
+  const since = acc.lastLearnerActivityAt ?? acc.learnerJoinedAt ?? acc.createdAt;
+  return now - since >= acc.inactivityDays * DAY_MS;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function accompanimentJson(acc: Accompaniment, role: 'coach' | 'learner', now: number) {
   const names = docNames(acc.id);
   return {
     id: acc.id,
@@ -33,6 +76,11 @@ export function accompanimentJson(acc: Accompaniment, role: 'coach' | 'learner')
     coach: acc.coach,
     learner: acc.learner,
     createdAt: new Date(acc.createdAt).toISOString(),
+    progress: acc.progress ?? NO_PROGRESS,
+    adaptations: acc.adaptationsCount,
+    lastLearnerActivityAt: iso(acc.lastLearnerActivityAt),
+    inactive: isInactive(acc, now),
+    inactivityDays: acc.inactivityDays,
   };
 }
 
@@ -41,6 +89,13 @@ const IdParam = z.object({
     .string()
     .max(100)
     .openapi({ param: { name: 'id', in: 'path' }, example: '0b9f8c3e-5d0e-4a53-9d1b-6f0d2a1c7e42' }),
+});
+
+const StepParams = IdParam.extend({
+  stepId: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'stepId', in: 'path' } }),
 });
 
 const jsonBody = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
@@ -53,7 +108,8 @@ const create = createRoute({
   method: 'post',
   path: '/',
   tags: ['Accompagnements'],
-  summary: 'Créer un accompagnement (coach) ; son document partagé est initialisé',
+  summary:
+    'Créer un accompagnement (coach) ; son document partagé est initialisé à partir d’un modèle de parcours',
   request: { body: jsonBody(CreateAccompanimentSchema) },
   responses: {
     201: ok('Accompagnement créé', AccompanimentSchema),
@@ -104,12 +160,102 @@ const invite = createRoute({
   },
 });
 
+const timeline = createRoute({
+  method: 'get',
+  path: '/{id}/timeline',
+  tags: ['Parcours'],
+  summary: 'Le journal des adaptations du parcours, du plus récent au plus ancien, avec l’auteur authentifié',
+  request: { params: IdParam },
+  responses: {
+    200: ok('Journal', z.array(TimelineEntrySchema)),
+    401: errorResponse('Non connecté·e'),
+    404: errorResponse('Introuvable'),
+  },
+});
+
+const adapt = createRoute({
+  method: 'post',
+  path: '/{id}/adaptations',
+  tags: ['Parcours'],
+  summary:
+    'Adapter le parcours (avancer, reporter, passer, ajouter, déplacer, découper, retirer une étape) ; tracé',
+  description:
+    'Appliqué au document partagé en direct : stocké puis transmis aux personnes connectées. ' +
+    'Une erreur ne change rien.',
+  request: { params: IdParam, body: jsonBody(AdaptationRequestSchema) },
+  responses: {
+    201: ok('Adaptation appliquée et tracée', AdaptationAppliedSchema),
+    400: errorResponse('Données invalides'),
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Réservé à la personne qui accompagne'),
+    404: errorResponse('Accompagnement, étape ou phase introuvable'),
+    422: errorResponse('Règle du parcours non respectée (raison obligatoire…)'),
+    503: errorResponse('Synchronisation indisponible'),
+  },
+});
+
+const stepStatus = createRoute({
+  method: 'post',
+  path: '/{id}/steps/{stepId}/status',
+  tags: ['Parcours'],
+  summary: 'Changer le statut d’une étape (pas de validation à l’aveugle)',
+  description:
+    'La personne accompagnée ne peut pas terminer une étape dont la contribution attendue manque (422). ' +
+    '`skipped` exige une raison et est réservé à la personne qui accompagne.',
+  request: { params: StepParams, body: jsonBody(StepStatusRequestSchema) },
+  responses: {
+    200: ok('Statut changé', OkSchema),
+    400: errorResponse('Données invalides'),
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Réservé à la personne qui accompagne'),
+    404: errorResponse('Accompagnement ou étape introuvable'),
+    422: errorResponse('Contribution attendue manquante, ou raison manquante'),
+    503: errorResponse('Synchronisation indisponible'),
+  },
+});
+
+class PhaseNotFoundError extends Error {
+  constructor() {
+    super('Phase introuvable.');
+    this.name = 'PhaseNotFoundError';
+  }
+}
+
+const ADAPTATION_STATUS = {
+  forbidden: 403,
+  'reason-required': 422,
+  'expectation-unmet': 422,
+  invalid: 422,
+} as const;
+
+/** The answer for a refused change: the model's French message with the status of its kind. */
+function refusal(error: unknown): { status: 403 | 404 | 422; body: { error: string } } | null {
+  if (error instanceof StepNotFoundError) return { status: 404, body: { error: 'Étape introuvable.' } };
+  if (error instanceof PhaseNotFoundError) return { status: 404, body: { error: error.message } };
+  if (error instanceof AdaptationError)
+    return { status: ADAPTATION_STATUS[error.code] ?? 422, body: { error: error.message } };
+  return null;
+}
+
+const UNAVAILABLE = { error: 'La synchronisation n’est pas disponible sur ce serveur.' };
+
 const UNAUTHENTICATED = { error: 'Non connecté·e.' };
 const NOT_FOUND = { error: 'Accompagnement introuvable.' };
 
 export function accompanimentRoutes(services: Services) {
-  const { storage, mailer, publicUrl } = services;
+  const { storage, mailer, publicUrl, clock } = services;
   const app = newRouter();
+
+  /** The accompaniment and the caller's part in it, or null (404 for strangers, AUTH5). */
+  function membership(c: Context<AppEnv>, id: string) {
+    const session = c.get('session');
+    if (!session) return null;
+    const acc = storage.accompaniments.find(id);
+    const role = acc ? roleIn(session.user, acc) : null;
+    if (!acc || !role) return null;
+    const actor: Actor = { id: session.user.id as UserId, name: session.user.name, role };
+    return { acc, role, actor, user: session.user };
+  }
 
   app.openapi(create, (c) => {
     const session = c.get('session');
@@ -126,27 +272,32 @@ export function accompanimentRoutes(services: Services) {
       );
     const id = newId<'AccompanimentId'>() as AccompanimentId;
     const doc = new Y.Doc();
-    initSharedDoc(doc, { title: body.title, kind: body.kind, hoursBudget: body.hoursBudget });
+    const meta = { title: body.title, kind: body.kind, hoursBudget: body.hoursBudget };
+    initSharedDoc(doc, meta, body.template ?? 'blank');
     const initial = Y.encodeStateAsUpdate(doc);
+    const progress = pathwayProgress(doc);
     doc.destroy();
-    // The row and the initial state of its shared document are written together (PERSIST4).
+    const now = clock.now();
+    // The row (with its first projections) and the initial state of its shared document are written
+    // together (PERSIST4).
     storage.transaction(() => {
-      storage.accompaniments.create({ id, ...body, coachId: session.user.id });
+      storage.accompaniments.create({ id, ...meta, coachId: session.user.id, progress, now });
       storage.docs.append(docNames(id).shared, initial);
     });
     const acc = storage.accompaniments.find(id);
     if (!acc) throw new Error('accompagnement créé introuvable');
-    return c.json(accompanimentJson(acc, 'coach'), 201);
+    return c.json(accompanimentJson(acc, 'coach', now), 201);
   });
 
   app.openapi(list, (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const { user } = session;
+    const now = clock.now();
     const items =
       user.role === 'coach'
-        ? storage.accompaniments.listForCoach(user.id).map((a) => accompanimentJson(a, 'coach'))
-        : storage.accompaniments.listForLearner(user.id).map((a) => accompanimentJson(a, 'learner'));
+        ? storage.accompaniments.listForCoach(user.id).map((a) => accompanimentJson(a, 'coach', now))
+        : storage.accompaniments.listForLearner(user.id).map((a) => accompanimentJson(a, 'learner', now));
     return c.json(items, 200);
   });
 
@@ -157,7 +308,114 @@ export function accompanimentRoutes(services: Services) {
     const role = acc ? roleIn(session.user, acc) : null;
     // Someone else's accompaniment is answered exactly like a missing one (AUTH5).
     if (!acc || !role) return c.json(NOT_FOUND, 404);
-    return c.json(accompanimentJson(acc, role), 200);
+    return c.json(accompanimentJson(acc, role, clock.now()), 200);
+  });
+
+  app.openapi(timeline, (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const member = membership(c, c.req.valid('param').id);
+    if (!member) return c.json(NOT_FOUND, 404);
+    const entries = storage.adaptations.timeline(member.acc.id).map((e) => ({
+      id: e.id,
+      at: new Date(e.at).toISOString(),
+      receivedAt: new Date(e.receivedAt).toISOString(),
+      by: e.by,
+      verified: e.byUserId !== null,
+      kind: e.kind,
+      step: { id: e.stepId, title: e.stepTitle },
+      reason: e.reason,
+    }));
+    return c.json(entries, 200);
+  });
+
+  app.openapi(adapt, (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const member = membership(c, c.req.valid('param').id);
+    if (!member) return c.json(NOT_FOUND, 404);
+    const { sync } = services;
+    if (!sync) return c.json(UNAVAILABLE, 503);
+    const body = c.req.valid('json');
+    const { actor } = member;
+    const opts = { reason: body.reason ?? null, now: clock.now() };
+    const stepId = (body.stepId ?? '') as StepId;
+    const requirePhase = (doc: Y.Doc, phaseId: string | undefined): PhaseId => {
+      if (!phaseId || !listPhases(doc).some((p) => p.id === phaseId)) throw new PhaseNotFoundError();
+      return phaseId as PhaseId;
+    };
+    try {
+      const result = sync.change(docNames(member.acc.id).shared, new ServerOrigin(member.user.id), (doc) => {
+        switch (body.kind) {
+          case 'pulled-forward':
+            pullForward(doc, stepId, actor, opts);
+            return { stepId };
+          case 'postponed':
+            postpone(doc, stepId, actor, opts);
+            return { stepId };
+          case 'skipped':
+            skipStep(doc, stepId, actor, opts);
+            return { stepId };
+          case 'removed':
+            removeStepTraced(doc, stepId, actor, opts);
+            return { stepId };
+          case 'moved': {
+            const phaseId = requirePhase(doc, body.phaseId);
+            moveStepTraced(
+              doc,
+              stepId,
+              { phaseId, index: body.index ?? Number.MAX_SAFE_INTEGER },
+              actor,
+              opts,
+            );
+            return { stepId };
+          }
+          case 'split':
+            return { stepId, stepIds: splitStep(doc, stepId, body.titles ?? [], actor, opts) };
+          case 'added': {
+            const phaseId = requirePhase(doc, body.phaseId);
+            const added = addStepTraced(
+              doc,
+              {
+                phaseId,
+                title: body.title ?? '',
+                ...(body.index !== undefined ? { index: body.index } : {}),
+                ...(body.expected ? { expected: body.expected } : {}),
+              },
+              actor,
+              opts,
+            );
+            return { stepId: added };
+          }
+        }
+      });
+      return c.json({ ok: true as const, ...result }, 201);
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      return c.json(refused.body, refused.status);
+    }
+  });
+
+  app.openapi(stepStatus, (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const params = c.req.valid('param');
+    const member = membership(c, params.id);
+    if (!member) return c.json(NOT_FOUND, 404);
+    const { sync } = services;
+    if (!sync) return c.json(UNAVAILABLE, 503);
+    const body = c.req.valid('json');
+    try {
+      sync.change(docNames(member.acc.id).shared, new ServerOrigin(member.user.id), (doc) =>
+        changeStepStatus(doc, params.stepId as StepId, body.status, member.actor, {
+          reason: body.reason ?? null,
+          now: clock.now(),
+        }),
+      );
+      return c.json({ ok: true as const }, 200);
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      return c.json(refused.body, refused.status);
+    }
   });
 
   app.openapi(invite, async (c) => {

@@ -69,7 +69,13 @@ describe('health, session and account', () => {
     expect(ok.status).toBe(200);
     const me = await a.get('/api/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: ok.body.id, email, name: 'Cycle', role: 'coach' });
+    expect(me.body).toEqual({
+      id: ok.body.id,
+      email,
+      name: 'Cycle',
+      role: 'coach',
+      settings: { inactivityDays: 10 },
+    });
     const token = a.cookie;
     const out = await a.post('/api/auth/sign-out');
     expect(out.status).toBe(204);
@@ -255,9 +261,38 @@ describe('[INPUT4] unknown routes and [INPUT6] OpenAPI', () => {
       '/api/accompaniments/{id}/invitations',
       '/api/invitations/{token}',
       '/api/invitations/{token}/accept',
+      '/api/accompaniments/{id}/timeline',
+      '/api/accompaniments/{id}/adaptations',
+      '/api/accompaniments/{id}/steps/{stepId}/status',
+      '/api/settings',
+      '/api/library',
+      '/api/library/{id}',
+      '/api/files',
+      '/api/files/{id}',
       '/sync/{docName}',
     ])
       expect(Object.keys(doc.paths)).toContain(p);
+    // The test-only clock route exists only with COMPAGNON_CLOCK_CONTROL=1 (CLOCK1).
+    expect(Object.keys(doc.paths)).not.toContain('/api/test/clock');
+    expect(doc.components.schemas.CreateAccompaniment.properties.template.enum).toEqual([
+      'bilan',
+      'outplacement',
+      'coaching',
+      'insertion',
+      'blank',
+    ]);
+    expect(Object.keys(doc.components.schemas.Accompaniment.properties)).toEqual(
+      expect.arrayContaining([
+        'progress',
+        'adaptations',
+        'lastLearnerActivityAt',
+        'inactive',
+        'inactivityDays',
+      ]),
+    );
+    expect(doc.paths['/api/files'].post.requestBody.content['multipart/form-data'].schema.required).toEqual([
+      'file',
+    ]);
     expect(doc.components.schemas.CreateAccompaniment.properties.kind.enum).toEqual([
       'bilan',
       'outplacement',

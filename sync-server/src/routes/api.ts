@@ -3,9 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { accompanimentRoutes } from './accompaniments.ts';
 import { authRoutes } from './auth.ts';
 import type { AppEnv, Services } from './context.ts';
+import { FILE_MAX_BYTES, FILE_TOO_BIG, fileRoutes } from './files.ts';
 import { healthRoutes } from './health.ts';
 import { invitationRoutes } from './invitations.ts';
-import { MAX_BODY_BYTES, csrfGuard, errorHandler, sessionLoader } from './router.ts';
+import { libraryRoutes } from './library.ts';
+import { MAX_BODY_BYTES, csrfGuard, errorHandler, isMultipartUpload, sessionLoader } from './router.ts';
+import { settingsRoutes } from './settings.ts';
+import { testClockRoutes } from './test-clock.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -49,19 +53,27 @@ export function createApi(services: Services) {
   const api = new OpenAPIHono<AppEnv>().basePath('/api');
   api.onError(errorHandler(services.log));
   api.use('*', csrfGuard(services.publicUrl));
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `Le corps de la requête dépasse ${MAX_BODY_BYTES / 1024} Kio.` }, 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `Le corps de la requête dépasse ${MAX_BODY_BYTES / 1024} Kio.` }, 413),
+  });
+  // An upload may carry a 10 MiB file plus the multipart framing; the file's own size is checked after.
+  const uploadLimit = bodyLimit({
+    maxSize: FILE_MAX_BYTES + MAX_BODY_BYTES,
+    onError: (c) => c.json(FILE_TOO_BIG, 413),
+  });
+  api.use('*', (c, next) => (isMultipartUpload(c) ? uploadLimit(c, next) : jsonLimit(c, next)));
   api.use('*', sessionLoader(services));
 
   api.route('/', healthRoutes());
   api.route('/', authRoutes(services));
   api.route('/accompaniments', accompanimentRoutes(services));
   api.route('/invitations', invitationRoutes(services));
+  api.route('/settings', settingsRoutes(services));
+  api.route('/library', libraryRoutes(services));
+  api.route('/files', fileRoutes(services));
+  // Test-only: exists only with a controllable clock (CLOCK1); otherwise the path is an unknown route.
+  if (services.clockControl) api.route('/test', testClockRoutes(services.clockControl));
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

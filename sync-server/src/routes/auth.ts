@@ -4,7 +4,7 @@ import { endSession, startSession } from '../auth/session.ts';
 import { EmailTakenError, normalizeEmail, type User } from '../storage/users.ts';
 import { clientAddress, type Services } from './context.ts';
 import { newRouter } from './router.ts';
-import { MeSchema, SignInSchema, SignUpSchema, errorResponse } from './schemas.ts';
+import { MeSchema, MeWithSettingsSchema, SignInSchema, SignUpSchema, errorResponse } from './schemas.ts';
 
 export const meJson = (user: User) => ({ id: user.id, email: user.email, name: user.name, role: user.role });
 
@@ -52,9 +52,9 @@ const me = createRoute({
   method: 'get',
   path: '/me',
   tags: ['Authentification'],
-  summary: 'La personne connectée',
+  summary: 'La personne connectée (et ses réglages pour une personne qui accompagne)',
   responses: {
-    200: { description: 'Connecté·e', content: { 'application/json': { schema: MeSchema } } },
+    200: { description: 'Connecté·e', content: { 'application/json': { schema: MeWithSettingsSchema } } },
     401: errorResponse('Non connecté·e'),
   },
 });
@@ -116,7 +116,9 @@ export function authRoutes(services: Services) {
   app.openapi(me, (c) => {
     const session = c.get('session');
     if (!session) return c.json({ error: 'Non connecté·e.' }, 401);
-    return c.json(meJson(session.user), 200);
+    const { user } = session;
+    if (user.role !== 'coach') return c.json(meJson(user), 200);
+    return c.json({ ...meJson(user), settings: storage.settings.get(user.id) }, 200);
   });
 
   return app;

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { LoginThrottle } from '../auth/throttle.ts';
+import type { AdjustableClock, Clock } from '../clock/clock.ts';
+import type { FileStore } from '../files/store.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { SessionRecord } from '../storage/sessions.ts';
@@ -23,6 +25,12 @@ export interface Services {
   publicUrl: string | undefined;
   /** Behind a reverse proxy: take the client address from the last `X-Forwarded-For` entry. */
   trustProxy: boolean;
+  /** The server's time (CLOCK1). */
+  clock: Clock;
+  /** Set only with `COMPAGNON_CLOCK_CONTROL=1` (tests): `POST /api/test/clock` moves it forward. */
+  clockControl: AdjustableClock | null;
+  /** The bytes of uploaded files (`DATA_DIR/files`). */
+  fileStore: FileStore;
 }
 
 /**

@@ -135,7 +135,7 @@ export function invitationRoutes(services: Services) {
         });
         if (!storage.invitations.markUsed(invitation.tokenHash, created.id))
           throw new AcceptConflict(410, USED);
-        if (!storage.accompaniments.setLearner(accompaniment.id, created.id))
+        if (!storage.accompaniments.setLearner(accompaniment.id, created.id, services.clock.now()))
           throw new AcceptConflict(409, HAS_LEARNER);
         return created;
       });

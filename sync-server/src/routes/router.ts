@@ -18,15 +18,36 @@ export function newRouter(): OpenAPIHono<AppEnv> {
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Routes that take `multipart/form-data` (file uploads, FILE1) instead of JSON. */
+export const MULTIPART_ROUTES: ReadonlySet<string> = new Set(['POST /api/files']);
+
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const routeKey = (c: Context): string => `${c.req.method} ${new URL(c.req.url).pathname.replace(/\/+$/, '')}`;
+
+/** Whether this request is a multipart upload to a route that takes one. */
+export function isMultipartUpload(c: Context): boolean {
+  const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return contentType === 'multipart/form-data' && MULTIPART_ROUTES.has(routeKey(c));
+}
 
 /**
  * CSRF defence for the API (AUTH7): a mutation must say it is JSON — a cross-site form cannot — and, when
  * the browser sends an Origin, it must be this server's. SameSite=Lax cookies are the second layer.
+ * A multipart upload is a request a cross-site form *can* send, so there the Origin header is required
+ * and must be this server's (FILE1).
  */
 export function csrfGuard(publicUrl: string | undefined): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!MUTATIONS.has(c.req.method)) return next();
+    if (isMultipartUpload(c)) {
+      const origin = c.req.header('origin');
+      if (origin === undefined || !originAllowed(origin, c.req.header('host'), publicUrl))
+        return c.json({ error: 'Dépôt refusé : origine de la requête absente ou refusée.' }, 403);
+      if (c.req.header('sec-fetch-site') === 'cross-site')
+        return c.json({ error: 'Requête inter-sites refusée.' }, 403);
+      return next();
+    }
     const contentType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/json')
       return c.json(

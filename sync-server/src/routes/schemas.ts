@@ -1,6 +1,18 @@
-import { ACCOMPANIMENT_KINDS, HOURS_MAX, TITLE_MAX } from '@compagnon/model';
+import {
+  ACCOMPANIMENT_KINDS,
+  EXPECTATION_KINDS,
+  HOURS_MAX,
+  PROMPT_MAX,
+  REASON_MAX,
+  RESOURCE_KINDS,
+  STEP_STATUSES,
+  STEP_TITLE_MAX,
+  TEMPLATE_IDS,
+  TITLE_MAX,
+} from '@compagnon/model';
 import { z } from '@hono/zod-openapi';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password.ts';
+import { INACTIVITY_DAYS_MAX, INACTIVITY_DAYS_MIN } from '../storage/settings.ts';
 
 // French messages for every validation error (INPUT1): field-specific ones below, zod's French locale for
 // the rest, and "champ obligatoire" for a missing field.
@@ -68,8 +80,32 @@ export const CreateAccompanimentSchema = z
       .min(0, { error: 'le nombre d’heures ne peut pas être négatif' })
       .max(HOURS_MAX, { error: `au plus ${HOURS_MAX} heures` })
       .openapi({ example: 24 }),
+    template: z
+      .enum(TEMPLATE_IDS, {
+        error: `modèle inconnu (attendu : ${TEMPLATE_IDS.join(', ')})`,
+      })
+      .optional()
+      .openapi({
+        description:
+          'Parcours de départ (copié dans le document) ; `blank` par défaut : les phases du type, sans étape',
+        example: 'bilan',
+      }),
   })
   .openapi('CreateAccompaniment');
+
+export const SettingsSchema = z
+  .object({
+    inactivityDays: z
+      .number({ error: orMissing('nombre de jours attendu') })
+      .int({ error: 'nombre entier de jours attendu' })
+      .min(INACTIVITY_DAYS_MIN, { error: `au moins ${INACTIVITY_DAYS_MIN} jour` })
+      .max(INACTIVITY_DAYS_MAX, { error: `au plus ${INACTIVITY_DAYS_MAX} jours` })
+      .openapi({
+        description: 'Jours sans contribution après lesquels une personne accompagnée apparaît inactive',
+        example: 10,
+      }),
+  })
+  .openapi('Settings');
 
 export const MeSchema = z
   .object({
@@ -80,7 +116,21 @@ export const MeSchema = z
   })
   .openapi('Me');
 
+export const MeWithSettingsSchema = MeSchema.extend({
+  settings: SettingsSchema.optional().openapi({ description: 'Réglages (personnes qui accompagnent)' }),
+}).openapi('MeWithSettings');
+
 export const AcceptedSchema = MeSchema.extend({ accompanimentId: z.string() }).openapi('InvitationAccepted');
+
+export const ProgressSchema = z
+  .object({
+    stepsTotal: z.number().int().openapi({ description: 'Étapes qui comptent (les étapes passées non)' }),
+    stepsDone: z.number().int(),
+    byPhase: z.array(
+      z.object({ phaseId: z.string(), title: z.string(), total: z.number().int(), done: z.number().int() }),
+    ),
+  })
+  .openapi('Progress');
 
 export const AccompanimentSchema = z
   .object({
@@ -96,8 +146,211 @@ export const AccompanimentSchema = z
     coach: z.object({ id: z.string(), name: z.string() }),
     learner: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
     createdAt: z.string().openapi({ example: '2026-11-27T09:30:00.000Z' }),
+    progress: ProgressSchema,
+    adaptations: z.number().int().openapi({ description: 'Nombre d’adaptations tracées du parcours' }),
+    lastLearnerActivityAt: z.string().nullable().openapi({
+      description: 'Dernière modification du document partagé par la personne accompagnée (horloge serveur)',
+    }),
+    inactive: z.boolean().openapi({
+      description:
+        'La personne accompagnée existe et n’a rien apporté depuis `inactivityDays` jours (depuis son arrivée si jamais)',
+    }),
+    inactivityDays: z.number().int(),
   })
   .openapi('Accompaniment');
+
+const isoDate = z.string().openapi({ example: '2026-11-27T09:30:00.000Z' });
+
+export const TimelineEntrySchema = z
+  .object({
+    id: z.string(),
+    at: isoDate.openapi({ description: 'Heure de l’appareil qui a fait le changement' }),
+    receivedAt: isoDate.openapi({ description: 'Heure de réception par le serveur' }),
+    by: z
+      .object({ id: z.string(), name: z.string(), role: z.enum(['coach', 'learner']) })
+      .nullable()
+      .openapi({ description: 'La personne authentifiée dont la connexion a apporté le changement' }),
+    verified: z.boolean().openapi({
+      description:
+        'false pour une entrée antérieure au journal du serveur : l’auteur affiché est celui que l’entrée déclare',
+    }),
+    kind: z.string().openapi({ example: 'pulled-forward' }),
+    step: z.object({ id: z.string(), title: z.string() }),
+    reason: z.string().nullable(),
+  })
+  .openapi('TimelineEntry');
+
+const EDITABLE_ADAPTATIONS = [
+  'pulled-forward',
+  'postponed',
+  'skipped',
+  'added',
+  'moved',
+  'split',
+  'removed',
+] as const;
+
+const id = (label: string) =>
+  z
+    .string({ error: orMissing(`identifiant de ${label} attendu`) })
+    .min(1, { error: 'champ obligatoire' })
+    .max(100, { error: 'identifiant trop long' });
+const stepTitle = z
+  .string({ error: orMissing('texte attendu') })
+  .trim()
+  .min(1, { error: 'le titre ne peut pas être vide' })
+  .max(STEP_TITLE_MAX, { error: `au plus ${STEP_TITLE_MAX} caractères` });
+
+export const ExpectationSchema = z
+  .object({
+    kind: z.enum(EXPECTATION_KINDS, {
+      error: orMissing(`attendu inconnu (attendu : ${EXPECTATION_KINDS.join(', ')})`),
+    }),
+    prompt: z.string().max(PROMPT_MAX, { error: `au plus ${PROMPT_MAX} caractères` }),
+  })
+  .openapi('Expectation');
+
+const REQUIRED_BY_KIND: Record<
+  (typeof EDITABLE_ADAPTATIONS)[number],
+  ('stepId' | 'phaseId' | 'title' | 'titles')[]
+> = {
+  'pulled-forward': ['stepId'],
+  postponed: ['stepId'],
+  skipped: ['stepId'],
+  removed: ['stepId'],
+  moved: ['stepId', 'phaseId'],
+  split: ['stepId', 'titles'],
+  added: ['phaseId', 'title'],
+};
+
+export const AdaptationRequestSchema = z
+  .object({
+    kind: z.enum(EDITABLE_ADAPTATIONS, {
+      error: orMissing(`adaptation inconnue (attendu : ${EDITABLE_ADAPTATIONS.join(', ')})`),
+    }),
+    stepId: id('étape').optional(),
+    reason: z
+      .string()
+      .max(REASON_MAX, { error: `au plus ${REASON_MAX} caractères` })
+      .nullish()
+      .openapi({ description: 'Obligatoire pour pulled-forward, postponed et skipped' }),
+    phaseId: id('phase').optional().openapi({ description: 'added, moved : la phase visée' }),
+    index: z
+      .number()
+      .int({ error: 'position entière attendue' })
+      .min(0, { error: 'position positive attendue' })
+      .max(100_000)
+      .optional()
+      .openapi({ description: 'added, moved : position dans la phase (fin par défaut)' }),
+    title: stepTitle.optional().openapi({ description: 'added : titre de la nouvelle étape' }),
+    titles: z
+      .array(stepTitle)
+      .min(1, { error: 'au moins une sous-étape' })
+      .max(20, { error: 'au plus 20 sous-étapes' })
+      .optional()
+      .openapi({ description: 'split : titres des sous-étapes' }),
+    expected: ExpectationSchema.optional().openapi({ description: 'added : ce que l’étape attend' }),
+  })
+  .superRefine((value, ctx) => {
+    for (const field of REQUIRED_BY_KIND[value.kind] ?? [])
+      if (value[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'champ obligatoire' });
+  })
+  .openapi('AdaptationRequest');
+
+export const AdaptationAppliedSchema = z
+  .object({
+    ok: z.literal(true),
+    stepId: z
+      .string()
+      .optional()
+      .openapi({ description: 'L’étape concernée ; pour added, la nouvelle étape' }),
+    stepIds: z.array(z.string()).optional().openapi({ description: 'split : les sous-étapes créées' }),
+  })
+  .openapi('AdaptationApplied');
+
+export const StepStatusRequestSchema = z
+  .object({
+    status: z.enum(STEP_STATUSES, {
+      error: orMissing(`statut inconnu (attendu : ${STEP_STATUSES.join(', ')})`),
+    }),
+    reason: z
+      .string()
+      .max(REASON_MAX, { error: `au plus ${REASON_MAX} caractères` })
+      .nullish(),
+  })
+  .openapi('StepStatusRequest');
+
+export const OkSchema = z.object({ ok: z.literal(true) }).openapi('Ok');
+
+export const LIBRARY_BODY_MAX = 20_000;
+export const URL_MAX = 2000;
+
+function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const LibraryItemInputSchema = z
+  .object({
+    kind: z.enum(['resource', 'step'], { error: orMissing('type inconnu (attendu : resource, step)') }),
+    title: stepTitle,
+    resourceKind: z
+      .enum(RESOURCE_KINDS, { error: `type de ressource inconnu (attendu : ${RESOURCE_KINDS.join(', ')})` })
+      .nullish(),
+    body: z
+      .string()
+      .max(LIBRARY_BODY_MAX, { error: `au plus ${LIBRARY_BODY_MAX} caractères` })
+      .nullish(),
+    url: z
+      .string()
+      .trim()
+      .max(URL_MAX, { error: `au plus ${URL_MAX} caractères` })
+      .refine(isWebUrl, { error: 'adresse web invalide (http:// ou https:// attendu)' })
+      .nullish(),
+    fileId: id('fichier').nullish(),
+    expected: ExpectationSchema.nullish(),
+  })
+  .superRefine((v, ctx) => {
+    const missing = (path: string, message = 'champ obligatoire') =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (v.kind === 'resource' && !v.resourceKind) missing('resourceKind');
+    if (v.kind === 'resource' && v.expected) missing('expected', 'réservé aux étapes');
+    if ((v.resourceKind === 'link' || v.resourceKind === 'video') && !v.url) missing('url');
+    if (v.resourceKind === 'document' && !v.fileId && !v.url)
+      missing('fileId', 'un fichier ou une adresse web est attendu');
+    if (v.resourceKind === 'text' && !v.body?.trim()) missing('body');
+  })
+  .openapi('LibraryItemInput');
+
+export const LibraryItemSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['resource', 'step']),
+    title: z.string(),
+    resourceKind: z.enum(RESOURCE_KINDS).nullable(),
+    body: z.string().nullable(),
+    url: z.string().nullable(),
+    fileId: z.string().nullable(),
+    fileName: z.string().nullable(),
+    expected: ExpectationSchema.nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .openapi('LibraryItem');
+
+export const FileInfoSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    size: z.number().int(),
+    type: z.string().openapi({ description: 'Type reconnu d’après le contenu', example: 'application/pdf' }),
+  })
+  .openapi('FileInfo');
 
 export const InvitationCreatedSchema = z
   .object({
@@ -126,6 +379,20 @@ const FIELD_LABELS: Record<string, string> = {
   title: 'titre',
   kind: 'type',
   hoursBudget: 'heures prévues',
+  template: 'modèle',
+  stepId: 'étape',
+  phaseId: 'phase',
+  reason: 'raison',
+  index: 'position',
+  titles: 'sous-étapes',
+  status: 'statut',
+  inactivityDays: 'jours d’inactivité',
+  resourceKind: 'type de ressource',
+  body: 'texte',
+  url: 'adresse web',
+  fileId: 'fichier',
+  expected: 'attendu',
+  advanceMs: 'durée',
 };
 
 export function validationError(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {

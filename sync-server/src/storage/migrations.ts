@@ -54,4 +54,64 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX doc_updates_doc ON doc_updates(doc_name, id);
   `,
+  // 2 — flexible pathways: per-accompaniment projections of the shared document (progress, adaptations,
+  // learner activity), the adaptation timeline with authenticated authors, coach settings, files, library.
+  `
+  ALTER TABLE accompaniments ADD COLUMN progress TEXT;
+  ALTER TABLE accompaniments ADD COLUMN adaptations_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE accompaniments ADD COLUMN last_learner_activity_at INTEGER;
+  ALTER TABLE accompaniments ADD COLUMN learner_joined_at INTEGER;
+  UPDATE accompaniments
+     SET learner_joined_at = (SELECT u.created_at FROM users u WHERE u.id = accompaniments.learner_id)
+   WHERE learner_id IS NOT NULL;
+
+  CREATE TABLE adaptations (
+    id TEXT NOT NULL,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    by_user_id TEXT REFERENCES users(id),
+    declared_by TEXT,
+    kind TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    step_title TEXT NOT NULL,
+    reason TEXT,
+    PRIMARY KEY (accompaniment_id, id)
+  );
+  CREATE INDEX adaptations_timeline ON adaptations(accompaniment_id, at, received_at);
+
+  CREATE TABLE user_settings (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    inactivity_days INTEGER NOT NULL
+  );
+
+  CREATE TABLE files (
+    id TEXT PRIMARY KEY,
+    uploader_id TEXT NOT NULL REFERENCES users(id),
+    accompaniment_id TEXT REFERENCES accompaniments(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX files_uploader ON files(uploader_id);
+  CREATE INDEX files_accompaniment ON files(accompaniment_id);
+
+  CREATE TABLE library_items (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('resource', 'step')),
+    title TEXT NOT NULL,
+    resource_kind TEXT,
+    body TEXT,
+    url TEXT,
+    file_id TEXT REFERENCES files(id),
+    expected_kind TEXT,
+    expected_prompt TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX library_owner ON library_items(owner_id, updated_at);
+  `,
 ];

@@ -1,9 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Accompaniments } from './accompaniments.ts';
+import { Adaptations } from './adaptations.ts';
 import { openDatabase, transaction, type OpenDatabaseOptions } from './db.ts';
 import { DocUpdates } from './doc-updates.ts';
+import { Files } from './files.ts';
 import { Invitations } from './invitations.ts';
+import { Library } from './library.ts';
 import { Sessions } from './sessions.ts';
+import { UserSettings } from './settings.ts';
 import { Users } from './users.ts';
 
 /** Every table of the server behind one object; all calls are synchronous (`node:sqlite`). */
@@ -14,6 +18,10 @@ export interface Storage {
   accompaniments: Accompaniments;
   invitations: Invitations;
   docs: DocUpdates;
+  adaptations: Adaptations;
+  settings: UserSettings;
+  files: Files;
+  library: Library;
   /** Runs `fn` in one committed transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -28,6 +36,10 @@ export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}):
     accompaniments: new Accompaniments(db),
     invitations: new Invitations(db),
     docs: new DocUpdates(db),
+    adaptations: new Adaptations(db),
+    settings: new UserSettings(db),
+    files: new Files(db),
+    library: new Library(db),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

@@ -18,6 +18,7 @@ interface Outgoing {
  */
 export class GroupCommit {
   #rows: { room: Room; data: Uint8Array }[] = [];
+  #writes: (() => void)[] = [];
   #outbox: Outgoing[] = [];
   readonly #awarenessRooms = new Set<Room>();
   #scheduled = false;
@@ -43,6 +44,16 @@ export class GroupCommit {
     this.#schedule();
   }
 
+  /**
+   * A write that belongs with this turn's updates (the projections' record of who brought them): run in
+   * the same transaction, so it is stored if and only if the updates are. A write that throws is logged
+   * and skipped; it never costs the updates.
+   */
+  addWrite(write: () => void): void {
+    this.#writes.push(write);
+    this.#schedule();
+  }
+
   send(room: Room, conn: Connection, data: Uint8Array): void {
     this.#outbox.push({ room, conn, data });
     this.#schedule();
@@ -64,13 +75,23 @@ export class GroupCommit {
     this.#scheduled = false;
     const rows = this.#rows;
     this.#rows = [];
+    const writes = this.#writes;
+    this.#writes = [];
     const touched = new Set<Room>();
-    if (rows.length > 0) {
+    if (rows.length > 0 || writes.length > 0) {
       const now = Date.now();
       try {
-        const ids = this.#storage.transaction(() =>
-          rows.map((row) => this.#storage.docs.append(row.room.name, row.data, now)),
-        );
+        const ids = this.#storage.transaction(() => {
+          const appended = rows.map((row) => this.#storage.docs.append(row.room.name, row.data, now));
+          for (const write of writes) {
+            try {
+              write();
+            } catch (error) {
+              this.#log.error('Écriture des projections impossible', error);
+            }
+          }
+          return appended;
+        });
         rows.forEach((row, i) => {
           row.room.storedRows++;
           row.room.lastRowId = ids[i]!;

@@ -9,11 +9,36 @@ import type { Storage } from '../storage/storage.ts';
 import { Connection } from './connection.ts';
 import { GroupCommit } from './group-commit.ts';
 import { CLOSE } from './protocol.ts';
-import { Room } from './room.ts';
+import { Room, type RoomHooks } from './room.ts';
+import type * as Y from 'yjs';
+
+/**
+ * Follows rooms as they load (the projections): `attach` is called once per loaded room, before any
+ * change is applied to it, with a way to add writes to the group commit's transaction.
+ */
+export interface RoomWatcher {
+  attach(room: Room, addWrite: (write: () => void) => void): RoomHooks | null;
+}
+
+/** The origin of a change the server makes on a user's behalf (API), as opposed to a `Connection`. */
+export class ServerOrigin {
+  readonly userId: string;
+  constructor(userId: string) {
+    this.userId = userId;
+  }
+}
+
+/** The authenticated user behind a change's origin, or null for the server's own writes. */
+export function originUserId(origin: unknown): string | null {
+  if (origin instanceof ServerOrigin) return origin.userId;
+  if (origin instanceof Connection) return origin.info.userId;
+  return null;
+}
 
 export interface SyncOptions {
   storage: Storage;
   log: Logger;
+  watcher?: RoomWatcher;
   publicUrl?: string;
   /** Largest accepted frame; bigger ones close the connection with 1009 (default 5 MiB). */
   maxFrameBytes?: number;
@@ -44,6 +69,7 @@ export class SyncHub {
   readonly #wss: WebSocketServer;
   readonly #rooms = new Map<string, Room>();
   readonly #commit: GroupCommit;
+  readonly #watcher: RoomWatcher | undefined;
   readonly #ping: NodeJS.Timeout;
   #closing = false;
 
@@ -52,6 +78,7 @@ export class SyncHub {
     this.#log = options.log;
     this.#publicUrl = options.publicUrl;
     this.#unloadDelayMs = options.unloadDelayMs ?? 30_000;
+    this.#watcher = options.watcher;
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxFrameBytes ?? 5 * 1024 * 1024,
@@ -116,6 +143,27 @@ export class SyncHub {
     }
   }
 
+  /**
+   * Applies a change made by the server on a user's behalf (API) to the live document, loading its room
+   * if needed: `fn` runs in one Yjs transaction whose origin is `origin`, so the change is stored before
+   * it is relayed to every connected client (SYNC2) and the projections know who made it. The group
+   * commit is flushed before returning: when this returns, the change is stored and sent. Throwing in
+   * `fn` before changing anything leaves the document untouched.
+   */
+  change<T>(docName: string, origin: ServerOrigin, fn: (doc: Y.Doc) => T): T {
+    if (this.#closing) throw new Error('Le serveur s’arrête.');
+    const room = this.#room(docName);
+    try {
+      let result!: T;
+      room.doc.transact(() => {
+        result = fn(room.doc);
+      }, origin);
+      return result;
+    } finally {
+      this.#commit.flush();
+    }
+  }
+
   /** Closes the connections opened with a session that was just ended (sign-out). */
   closeSession(sessionId: string): void {
     for (const room of this.#rooms.values())
@@ -150,6 +198,13 @@ export class SyncHub {
       // any message of any client can be processed against it (SYNC1).
       room = new Room(docName, this.#storage, this.#commit, this.#log);
       this.#rooms.set(docName, room);
+      if (this.#watcher) {
+        try {
+          room.hooks = this.#watcher.attach(room, (write) => this.#commit.addWrite(write));
+        } catch (error) {
+          this.#log.error(`Document ${docName} : projections indisponibles`, error);
+        }
+      }
       // Unloaded unless a connection joins (the handshake can still fail after this point).
       this.#scheduleUnload(room);
     }

@@ -7,6 +7,14 @@ import type { Connection } from './connection.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { awarenessMessage, syncStep1Message, updateMessage } from './protocol.ts';
 
+/** What a watcher of a room (the projections) is told; see `RoomWatcher` in hub.ts. */
+export interface RoomHooks {
+  /** A change was accepted for storage; `origin` is the Connection or `ServerOrigin` that made it. */
+  changed(origin: unknown): void;
+  /** The room is being unloaded or dropped (its document is still readable). */
+  detach(): void;
+}
+
 interface AwarenessChange {
   added: number[];
   updated: number[];
@@ -29,6 +37,8 @@ export class Room {
   lastRowId: number;
   unloadTimer: NodeJS.Timeout | null = null;
   destroyed = false;
+  /** Set by the hub right after loading, when a watcher follows this room. */
+  hooks: RoomHooks | null = null;
 
   readonly #storage: Storage;
   readonly #commit: GroupCommit;
@@ -141,6 +151,12 @@ export class Room {
     this.destroyed = true;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.unloadTimer = null;
+    try {
+      this.hooks?.detach();
+    } catch (error) {
+      this.#log.error(`Document ${this.name} : échec de la mise à jour des projections`, error);
+    }
+    this.hooks = null;
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -152,6 +168,14 @@ export class Room {
 
   #storeAndRelay(update: Uint8Array, origin: unknown): void {
     this.#commit.addRow(this, update);
+    if (this.hooks) {
+      try {
+        this.hooks.changed(origin);
+      } catch (error) {
+        // Projections are derived state: a failure there never blocks the sync.
+        this.#log.error(`Document ${this.name} : échec de la mise à jour des projections`, error);
+      }
+    }
     if (this.conns.size === 0) return;
     const message = updateMessage(update);
     for (const conn of this.conns) if (conn !== origin) this.#commit.send(this, conn, message);

@@ -58,6 +58,49 @@ export class Agent {
   post(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.request('POST', path, body, headers);
   }
+  put(path: string, body?: unknown) {
+    return this.request('PUT', path, body);
+  }
+  delete(path: string) {
+    return this.request('DELETE', path);
+  }
+
+  /** A multipart upload as a browser sends it (same-origin `Origin` unless `headers` say otherwise). */
+  async upload(
+    path: string,
+    fields: Record<string, string | { bytes: Uint8Array; name: string; type?: string }>,
+    headers: Record<string, string> = { origin: this.baseUrl },
+  ): Promise<Reply> {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) {
+      if (typeof value === 'string') form.set(key, value);
+      else
+        form.set(
+          key,
+          new Blob([value.bytes as Uint8Array<ArrayBuffer>], { type: value.type ?? '' }),
+          value.name,
+        );
+    }
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h['cookie'] = `${SESSION_COOKIE}=${this.cookie}`;
+    const res = await fetch(this.baseUrl + path, { method: 'POST', body: form, headers: h });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  /** GET returning the raw bytes. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Uint8Array }> {
+    const res = await fetch(this.baseUrl + path, {
+      headers: this.cookie ? { cookie: `${SESSION_COOKIE}=${this.cookie}` } : {},
+    });
+    return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
+  }
 
   async signUp(email: string, password = 'motdepasse-solide', name = 'Coach Test'): Promise<Reply> {
     const reply = await this.post('/api/auth/sign-up/email', { email, password, name });
@@ -83,19 +126,36 @@ export interface Fixture {
   learner: Agent;
   anonymous: Agent;
   accompaniment: { id: string; sharedDoc: string; privateDoc: string };
+  ids: { coach: string; learner: string };
+}
+
+/** Calls `read` until `ok` holds on its result (projections are eventually consistent), or fails. */
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`until: timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Coach A with an accompaniment whose learner accepted an invitation, coach B, and an anonymous agent. */
-export async function fixture(baseUrl: string): Promise<Fixture> {
+export async function fixture(baseUrl: string, options: { template?: string } = {}): Promise<Fixture> {
   const coach = new Agent(baseUrl);
   const otherCoach = new Agent(baseUrl);
   const learner = new Agent(baseUrl);
-  await coach.signUp(uniqueEmail('coach-a'), 'motdepasse-a', 'Coach A');
+  const signedUp = await coach.signUp(uniqueEmail('coach-a'), 'motdepasse-a', 'Coach A');
   await otherCoach.signUp(uniqueEmail('coach-b'), 'motdepasse-b', 'Coach B');
   const created = await coach.post('/api/accompaniments', {
     title: 'Bilan de compétences — Test',
     kind: 'bilan',
     hoursBudget: 24,
+    ...(options.template ? { template: options.template } : {}),
   });
   if (created.status !== 201) throw new Error(`create ${created.status}: ${created.text}`);
   const invite = await coach.post(`/api/accompaniments/${created.body.id}/invitations`, {
@@ -117,5 +177,6 @@ export async function fixture(baseUrl: string): Promise<Fixture> {
       sharedDoc: created.body.sharedDoc,
       privateDoc: created.body.privateDoc,
     },
+    ids: { coach: signedUp.body.id, learner: accepted.body.id },
   };
 }

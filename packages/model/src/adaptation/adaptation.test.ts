@@ -145,6 +145,8 @@ describe('adaptations', () => {
     expect(subs).toHaveLength(2);
     expect(subs.map((id) => getStep(doc, id)?.parentId)).toEqual([step.id, step.id]);
     expect(() => splitStep(doc, subs[0]!, ['x'], coach)).toThrow(AdaptationError);
+    postpone(doc, step.id, coach, { reason: 'plus tard' });
+    expect(subs.map((id) => phaseTitleOf(doc, id))).toEqual(['Phase de conclusion', 'Phase de conclusion']);
     removeStepTraced(doc, step.id, coach, { reason: 'fusionnée' });
     expect(subs.map((id) => getStep(doc, id))).toEqual([null, null]);
     expect(listAdaptations(doc)[0]).toMatchObject({ kind: 'removed', reason: 'fusionnée' });

@@ -106,6 +106,10 @@ function readPhase(id: string, rec: Record): Phase | null {
   return { id: id as PhaseId, title, order };
 }
 
+export function isResourceKind(value: unknown): value is ResourceKind {
+  return typeof value === 'string' && (RESOURCE_KINDS as readonly string[]).includes(value);
+}
+
 export function isExpectationKind(value: unknown): value is ExpectationKind {
   return typeof value === 'string' && (EXPECTATION_KINDS as readonly string[]).includes(value);
 }
@@ -293,11 +297,17 @@ export function clampIndex(index: number, length: number): number {
 export function moveStep(doc: Y.Doc, stepId: StepId, target: { phaseId: PhaseId; index: number }): void {
   const rec = stepsMap(doc).get(stepId);
   if (!rec) return;
+  if (!phasesMap(doc).has(target.phaseId)) throw new Error(`Phase introuvable : ${target.phaseId}`);
   const siblings = listSteps(doc).filter((s) => s.phaseId === target.phaseId && s.id !== stepId);
   const order = keyAt(siblings, clampIndex(target.index, siblings.length));
   doc.transact(() => {
     rec.set('phaseId', target.phaseId);
     rec.set('order', order);
+    // Sub-steps follow their parent into its new phase (they keep their order among themselves).
+    stepsMap(doc).forEach((child) => {
+      if (child.get('parentId') === stepId && child.get('phaseId') !== target.phaseId)
+        child.set('phaseId', target.phaseId);
+    });
   });
 }
 

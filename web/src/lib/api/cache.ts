@@ -9,6 +9,8 @@ export const cacheKeys = {
   me: `${CACHE_PREFIX}me`,
   accompaniments: `${CACHE_PREFIX}accompaniments`,
   accompaniment: (id: AccompanimentId) => `${CACHE_PREFIX}accompaniment:${id}`,
+  /** When this person last left the workspace of an accompaniment (ms since epoch), on this device. */
+  lastVisit: (id: AccompanimentId) => `${CACHE_PREFIX}last-visit:${id}`,
 };
 
 function storage(): Storage | null {

@@ -6,12 +6,14 @@ import { ApiError, NetworkError, errorFromBody } from './errors.ts';
 import type {
   AcceptInvitationInput,
   Accompaniment,
+  CoachSettings,
   Invitation,
   InvitationInfo,
   Me,
   NewAccompaniment,
   SignInInput,
   SignUpInput,
+  TimelineEntry,
 } from './types.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -70,6 +72,9 @@ export const api = {
     request<Accompaniment>('POST', '/api/accompaniments', input),
   invite: (id: AccompanimentId, email: string) =>
     request<Invitation>('POST', `/api/accompaniments/${segment(id)}/invitations`, { email }),
+  timeline: (id: AccompanimentId) =>
+    request<TimelineEntry[]>('GET', `/api/accompaniments/${segment(id)}/timeline`),
+  updateSettings: (settings: CoachSettings) => request<unknown>('PUT', '/api/settings', settings),
   getInvitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${segment(token)}`),
   acceptInvitation: (token: string, input: AcceptInvitationInput) =>
     request<unknown>('POST', `/api/invitations/${segment(token)}/accept`, input),

@@ -1,13 +1,20 @@
 // Shapes of the server's JSON API (contract shared with sync-server/).
-import type { AccompanimentId, AccompanimentKind } from '@compagnon/model';
+import type { AccompanimentId, AccompanimentKind, AdaptationKind, TemplateId } from '@compagnon/model';
 
 export type Role = 'coach' | 'learner';
+
+export interface CoachSettings {
+  /** Days without a learner contribution after which an accompaniment is flagged inactive. */
+  inactivityDays: number;
+}
 
 export interface Me {
   id: string;
   email: string;
   name: string;
   role: Role;
+  /** Coaches only. */
+  settings?: CoachSettings;
 }
 
 export interface PersonRef {
@@ -28,12 +35,40 @@ export interface Accompaniment {
   coach: PersonRef;
   learner: (PersonRef & { email: string }) | null;
   createdAt: string;
+  /** Absent from answers cached before the server reported them. */
+  progress?: AccompanimentProgress;
+  adaptations?: number;
+  lastLearnerActivityAt?: string | null;
+  /** No learner contribution for `inactivityDays` days. */
+  inactive?: boolean;
+  inactivityDays?: number;
+}
+
+export interface AccompanimentProgress {
+  stepsTotal: number;
+  stepsDone: number;
+  byPhase: { phaseId: string; title: string; total: number; done: number }[];
 }
 
 export interface NewAccompaniment {
   title: string;
   kind: AccompanimentKind;
   hoursBudget: number;
+  /** The pathway to start from; the server defaults to the kind's phases without steps. */
+  template?: TemplateId;
+}
+
+/** One adaptation as the server recorded it, with the authenticated author. */
+export interface TimelineEntry {
+  id: string;
+  /** Device time of the change and server receipt time: ISO strings or ms since epoch. */
+  at: string | number;
+  receivedAt: string | number | null;
+  /** Null when the server could not match the author to a participant. */
+  by: { id: string; name: string; role: Role } | null;
+  kind: AdaptationKind;
+  step: { id: string; title: string };
+  reason: string | null;
 }
 
 export interface Invitation {

@@ -3,7 +3,7 @@
 import { ApiError } from '../api/errors.ts';
 import { cacheKeys, clearCaches, loadWithCache, readCache, writeCache } from '../api/cache.ts';
 import { api } from '../api/client.ts';
-import type { Accompaniment, Me } from '../api/types.ts';
+import type { Accompaniment, CoachSettings, Me } from '../api/types.ts';
 import { clearLocalDocuments } from '../sync/local-data.ts';
 
 export class SessionManager {
@@ -72,6 +72,14 @@ export class SessionManager {
     } catch {
       return null;
     }
+  }
+
+  /** Saves the coach's settings and keeps the remembered profile in step. */
+  async updateSettings(settings: CoachSettings): Promise<void> {
+    await api.updateSettings(settings);
+    if (!this.user) return;
+    this.user = { ...this.user, settings: { ...this.user.settings, ...settings } };
+    writeCache(cacheKeys.me, this.user);
   }
 
   /**

@@ -1,10 +1,17 @@
 // Everything the workspace page of one accompaniment needs: its details from the API (cached for offline),
 // its shared document with the pathway and the notes, and who is present.
-import { docNames, sharedNotes, type AccompanimentId, type AccompanimentKind } from '@compagnon/model';
+import {
+  docNames,
+  sharedNotes,
+  type AccompanimentId,
+  type AccompanimentKind,
+  type Actor,
+  type UserId,
+} from '@compagnon/model';
 import { ApiError } from '../api/errors.ts';
-import { cacheKeys, loadWithCache, readCache } from '../api/cache.ts';
+import { cacheKeys, loadWithCache, readCache, writeCache } from '../api/cache.ts';
 import { api } from '../api/client.ts';
-import type { Accompaniment, Invitation, Me, Role } from '../api/types.ts';
+import type { Accompaniment, Invitation, Me, Role, TimelineEntry } from '../api/types.ts';
 import { DocConnection } from '../sync/doc-connection.svelte.ts';
 import { PathwayState } from '../sync/pathway.svelte.ts';
 import { Presence } from '../sync/presence.svelte.ts';
@@ -14,6 +21,13 @@ export class WorkspaceManager {
   /** The server says this accompaniment does not exist or is not ours. */
   notFound = $state(false);
   detailsError = $state<string | null>(null);
+  /** The server's record of the adaptations (authenticated authors), by id; empty until fetched. */
+  serverTimeline = $state.raw<Readonly<Record<string, TimelineEntry>>>({});
+  /**
+   * When this person last left this workspace on this device (null: first visit). Read once on opening,
+   * so "since your last visit" keeps its meaning while the page is open.
+   */
+  readonly lastVisit: number | null;
 
   readonly shared: DocConnection;
   readonly pathway: PathwayState;
@@ -27,8 +41,10 @@ export class WorkspaceManager {
     this.user = user;
     // Document names derive from the id alone, so the workspace opens offline from IndexedDB.
     this.details = readCache<Accompaniment>(cacheKeys.accompaniment(id));
+    const last = readCache<number>(cacheKeys.lastVisit(id));
+    this.lastVisit = typeof last === 'number' ? last : null;
     this.shared = new DocConnection(docNames(id).shared);
-    this.pathway = new PathwayState(this.shared.doc);
+    this.pathway = new PathwayState(this.shared.doc, () => this.actor);
     this.presence = new Presence(this.shared.provider.awareness, {
       id: user.id,
       name: user.name,
@@ -53,6 +69,26 @@ export class WorkspaceManager {
 
   get role(): Role {
     return this.details?.role ?? this.user.role;
+  }
+
+  /** Who signs the changes made here (the server records the authenticated author beside it). */
+  get actor(): Actor {
+    return { id: this.user.id as UserId, name: this.user.name, role: this.role };
+  }
+
+  /** Remembers now as the last visit (called when leaving the page or hiding it). */
+  markVisited(): void {
+    writeCache(cacheKeys.lastVisit(this.id), Date.now());
+  }
+
+  /** Fetches the server's timeline; offline or on an older server, the document's log is enough. */
+  async loadTimeline(): Promise<void> {
+    try {
+      const entries = await api.timeline(this.id);
+      if (Array.isArray(entries)) this.serverTimeline = Object.fromEntries(entries.map((e) => [e.id, e]));
+    } catch {
+      // The panel shows the document's own log.
+    }
   }
 
   async loadDetails(): Promise<void> {

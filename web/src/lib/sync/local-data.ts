@@ -1,4 +1,5 @@
 // Local copies of documents: each synced document is kept in its own IndexedDB database.
+import { clearUploads } from '../uploads/upload-queue.ts';
 
 export const LOCAL_DOC_PREFIX = 'compagnon:';
 
@@ -24,8 +25,12 @@ function deleteDatabase(name: string, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Deletes every local document copy (on sign-out: the next person on this device must not see them). */
+/**
+ * Deletes every local document copy and every file waiting to be sent (on sign-out: the next person on this
+ * device must not see them).
+ */
 export async function clearLocalDocuments(timeoutMs = 3000): Promise<void> {
+  await clearUploads(timeoutMs);
   if (typeof indexedDB === 'undefined') return;
   let names: string[] = [];
   try {

@@ -1,0 +1,172 @@
+import { isExpectationKind, isResourceKind, newId } from '@compagnon/model';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { LibraryItem, LibraryItemValues } from '../storage/library.ts';
+import type { AppEnv, Services } from './context.ts';
+import { newRouter } from './router.ts';
+import { LibraryItemInputSchema, LibraryItemSchema, errorResponse } from './schemas.ts';
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const ok = <T>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const common = {
+  401: errorResponse('Non connecté·e'),
+  403: errorResponse('Réservé aux personnes qui accompagnent'),
+};
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Bibliothèque'],
+  summary: 'Sa bibliothèque de contenus (ressources et modèles d’étapes), du plus récemment modifié',
+  responses: { 200: ok('Éléments', z.array(LibraryItemSchema)), ...common },
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Bibliothèque'],
+  summary: 'Ajouter une ressource ou un modèle d’étape',
+  request: { body: json(LibraryItemInputSchema) },
+  responses: {
+    201: ok('Élément créé', LibraryItemSchema),
+    400: errorResponse('Données invalides'),
+    ...common,
+    422: errorResponse('Fichier inconnu ou hors de la bibliothèque'),
+  },
+});
+
+const update = createRoute({
+  method: 'put',
+  path: '/{id}',
+  tags: ['Bibliothèque'],
+  summary: 'Remplacer un élément de sa bibliothèque',
+  request: { params: IdParam, body: json(LibraryItemInputSchema) },
+  responses: {
+    200: ok('Élément modifié', LibraryItemSchema),
+    400: errorResponse('Données invalides'),
+    ...common,
+    404: errorResponse('Introuvable'),
+    422: errorResponse('Fichier inconnu ou hors de la bibliothèque'),
+  },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags: ['Bibliothèque'],
+  summary: 'Retirer un élément de sa bibliothèque (les parcours qui l’ont copié le gardent)',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Retiré' }, ...common, 404: errorResponse('Introuvable') },
+});
+
+export function libraryItemJson(item: LibraryItem) {
+  return {
+    id: item.id,
+    kind: item.kind,
+    title: item.title,
+    resourceKind: isResourceKind(item.resourceKind) ? item.resourceKind : null,
+    body: item.body,
+    url: item.url,
+    fileId: item.fileId,
+    fileName: item.fileName,
+    expected:
+      item.expectedKind && isExpectationKind(item.expectedKind)
+        ? { kind: item.expectedKind, prompt: item.expectedPrompt ?? '' }
+        : null,
+    createdAt: new Date(item.createdAt).toISOString(),
+    updatedAt: new Date(item.updatedAt).toISOString(),
+  };
+}
+
+const UNAUTHENTICATED = { error: 'Non connecté·e.' };
+const COACH_ONLY = { error: 'La bibliothèque est réservée aux personnes qui accompagnent.' };
+const NOT_FOUND = { error: 'Élément de bibliothèque introuvable.' };
+const BAD_FILE = { error: 'Ce fichier n’existe pas dans votre bibliothèque : déposez-le d’abord.' };
+
+/** A coach's own library (LIB1–LIB3). */
+export function libraryRoutes(services: Services) {
+  const { storage, clock } = services;
+  const app = newRouter();
+
+  const coach = (c: Context<AppEnv>) => {
+    const session = c.get('session');
+    return session ? { user: session.user, coach: session.user.role === 'coach' } : null;
+  };
+
+  /** Stored values from a validated body; null when the referenced file is not one of the owner's library files. */
+  function values(ownerId: string, body: z.infer<typeof LibraryItemInputSchema>): LibraryItemValues | null {
+    const resourceKind = body.resourceKind ?? null;
+    const fileId = resourceKind ? (body.fileId ?? null) : null;
+    if (fileId) {
+      const file = storage.files.find(fileId);
+      if (!file || file.uploaderId !== ownerId || file.accompanimentId !== null) return null;
+    }
+    const expected =
+      body.kind === 'step' && body.expected && body.expected.kind !== 'none' ? body.expected : null;
+    return {
+      kind: body.kind,
+      title: body.title,
+      resourceKind,
+      body: resourceKind ? body.body?.trim() || null : null,
+      url: resourceKind ? body.url || null : null,
+      fileId,
+      expectedKind: expected?.kind ?? null,
+      expectedPrompt: expected ? expected.prompt : null,
+    };
+  }
+
+  app.openapi(list, (c) => {
+    const who = coach(c);
+    if (!who) return c.json(UNAUTHENTICATED, 401);
+    if (!who.coach) return c.json(COACH_ONLY, 403);
+    return c.json(storage.library.listForOwner(who.user.id).map(libraryItemJson), 200);
+  });
+
+  app.openapi(create, (c) => {
+    const who = coach(c);
+    if (!who) return c.json(UNAUTHENTICATED, 401);
+    if (!who.coach) return c.json(COACH_ONLY, 403);
+    const v = values(who.user.id, c.req.valid('json'));
+    if (!v) return c.json(BAD_FILE, 422);
+    const id = newId<'LibraryItemId'>();
+    storage.library.create(id, who.user.id, v, clock.now());
+    const item = storage.library.find(id, who.user.id);
+    if (!item) throw new Error('élément créé introuvable');
+    return c.json(libraryItemJson(item), 201);
+  });
+
+  app.openapi(update, (c) => {
+    const who = coach(c);
+    if (!who) return c.json(UNAUTHENTICATED, 401);
+    if (!who.coach) return c.json(COACH_ONLY, 403);
+    const { id } = c.req.valid('param');
+    // Someone else's item is answered like a missing one.
+    if (!storage.library.find(id, who.user.id)) return c.json(NOT_FOUND, 404);
+    const v = values(who.user.id, c.req.valid('json'));
+    if (!v) return c.json(BAD_FILE, 422);
+    storage.library.update(id, who.user.id, v, clock.now());
+    const item = storage.library.find(id, who.user.id);
+    if (!item) return c.json(NOT_FOUND, 404);
+    return c.json(libraryItemJson(item), 200);
+  });
+
+  app.openapi(remove, (c) => {
+    const who = coach(c);
+    if (!who) return c.json(UNAUTHENTICATED, 401);
+    if (!who.coach) return c.json(COACH_ONLY, 403);
+    if (!storage.library.delete(c.req.valid('param').id, who.user.id)) return c.json(NOT_FOUND, 404);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

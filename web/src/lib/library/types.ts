@@ -1,0 +1,48 @@
+// Shapes of the coach's library API (contract shared with sync-server/): resources and step templates that
+// are copied into a pathway when inserted, never linked.
+import type { ExpectationKind, ResourceKind } from '@compagnon/model';
+
+export type LibraryItemKind = 'resource' | 'step';
+
+export interface LibraryExpectation {
+  kind: ExpectationKind;
+  prompt: string;
+}
+
+export interface LibraryItem {
+  id: string;
+  kind: LibraryItemKind;
+  title: string;
+  /** Always set on a resource; set on a step template only when it carries a resource. */
+  resourceKind: ResourceKind | null;
+  body: string | null;
+  url: string | null;
+  fileId: string | null;
+  fileName: string | null;
+  /** Step templates only. */
+  expected: LibraryExpectation | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewLibraryResource {
+  kind: 'resource';
+  resourceKind: ResourceKind;
+  title: string;
+  body?: string;
+  url?: string;
+  fileId?: string;
+}
+
+export interface NewLibraryStep {
+  kind: 'step';
+  title: string;
+  expected?: LibraryExpectation;
+  resourceKind?: ResourceKind;
+  body?: string;
+  url?: string;
+  fileId?: string;
+}
+
+/** Body of POST /api/library and PUT /api/library/:id. */
+export type LibraryItemInput = NewLibraryResource | NewLibraryStep;
