@@ -15,6 +15,15 @@ export class WorkspacePage {
     return this.page.getByRole('region', { name: 'Notes partagées' }).locator('.ProseMirror');
   }
 
+  /** The coach's private notes (absent for the learner). */
+  get privateNotesRegion(): Locator {
+    return this.page.getByRole('region', { name: 'Notes privées' });
+  }
+
+  get privateNotes(): Locator {
+    return this.privateNotesRegion.locator('.ProseMirror');
+  }
+
   /** The learner's "Aujourd'hui" section. */
   get today(): Locator {
     return this.page.getByRole('region', { name: "Aujourd'hui" });
@@ -66,6 +75,17 @@ export class WorkspacePage {
     await this.notes.click();
     await this.page.keyboard.press('End');
     await this.page.keyboard.type(text);
+  }
+
+  async typeInPrivateNotes(text: string): Promise<void> {
+    await this.privateNotes.click();
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.type(text);
+  }
+
+  /** Names of this context's IndexedDB databases. */
+  async localDatabases(): Promise<string[]> {
+    return this.page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''));
   }
 
   async waitForServiceWorker(): Promise<void> {

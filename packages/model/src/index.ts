@@ -6,6 +6,7 @@ export * from './schema/schema.ts';
 export * from './meta/meta.ts';
 export * from './pathway/pathway.ts';
 export * from './notes/notes.ts';
+export * from './synthesis/synthesis.ts';
 export * from './adaptation/adaptation.ts';
 export * from './templates/templates.ts';
 export { Doc, applyUpdate, encodeStateAsUpdate, encodeStateVector, mergeUpdates } from 'yjs';

@@ -145,6 +145,31 @@ describe('[AUTH3] access matrix over /sync', () => {
     await Promise.all([coachShared.close(), learnerShared.close(), coachPrivate.close()]);
   });
 
+  it('[AUTH4] no API route gives the learner the private notes', async () => {
+    const secret = `Piste confidentielle ${Date.now()}`;
+    const coachPrivate = await SyncClient.connect(server.url, f.accompaniment.privateDoc, f.coach.cookieHeader);
+    appendNoteParagraph(privateNotes(coachPrivate.doc), secret);
+    // Stored: a second connection of the coach receives it.
+    const check = await SyncClient.connect(server.url, f.accompaniment.privateDoc, f.coach.cookieHeader);
+    await check.waitFor((d) => notesText(privateNotes(d)).includes(secret));
+    const id = f.accompaniment.id;
+    const paths = [
+      '/api/me',
+      '/api/accompaniments',
+      `/api/accompaniments/${id}`,
+      `/api/accompaniments/${id}/timeline`,
+      `/api/accompaniments/${id}/synthesis`,
+      `/api/accompaniments/${id}/synthesis.pdf`,
+    ];
+    for (const path of paths) {
+      const res = await f.learner.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.text, path).not.toContain(secret);
+      expect(res.text, path).not.toContain(f.accompaniment.privateDoc);
+    }
+    await Promise.all([coachPrivate.close(), check.close()]);
+  });
+
   it('[AUTH2] signing out closes the session’s open sync connections with 4401', async () => {
     const a = new Agent(server.url);
     await a.signIn((await f.coach.get('/api/me')).body.email, 'motdepasse-a');

@@ -111,6 +111,7 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
     accounts.forEach((account, i) => {
       const user = storage.users.create({ ...account, passwordHash: hashes[i]! });
       ids.set(account.email, user.id);
+      if (user.role === 'coach') storage.organisations.createForCoach(user, Date.now());
     });
     const coachId = ids.get(DEMO_ACCOUNTS.coach.email)!;
     for (const demo of ACCOMPANIMENTS) {

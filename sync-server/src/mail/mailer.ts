@@ -1,13 +1,13 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../log/logger.ts';
 
-export interface InvitationMail {
+/** An invitation link by e-mail: a learner into an accompaniment, or a coach into an organisation. */
+export type InvitationMail = {
   to: string;
   coachName: string;
-  accompanimentTitle: string;
   url: string;
   expiresAt: number;
-}
+} & ({ accompanimentTitle: string } | { organisationName: string });
 
 export interface Mailer {
   /** Sends the invitation; resolves false (and logs, without the link) when sending failed. */
@@ -39,25 +39,32 @@ const dateFr = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: '
 export function invitationText(mail: InvitationMail): { subject: string; text: string; html: string } {
   const until = dateFr.format(new Date(mail.expiresAt));
   const subject = `${mail.coachName} vous invite sur Compagnon`;
+  const toOrganisation = 'organisationName' in mail;
+  const where = (quote: (s: string) => string) =>
+    toOrganisation
+      ? `l'organisation « ${quote(mail.organisationName)} » sur Compagnon, pour y accompagner avec vos collègues`
+      : `votre espace d'accompagnement « ${quote(mail.accompanimentTitle)} » sur Compagnon`;
   const text = [
     'Bonjour,',
     '',
-    `${mail.coachName} vous invite à rejoindre votre espace d'accompagnement « ${mail.accompanimentTitle} » sur Compagnon.`,
+    `${mail.coachName} vous invite à rejoindre ${where((s) => s)}.`,
     '',
-    'Pour créer votre compte et accéder à votre espace, ouvrez ce lien :',
+    toOrganisation
+      ? 'Pour créer votre compte et rejoindre l’organisation, ouvrez ce lien :'
+      : 'Pour créer votre compte et accéder à votre espace, ouvrez ce lien :',
     mail.url,
     '',
     `Ce lien est personnel et valable jusqu'au ${until}. Il ne peut servir qu'une seule fois.`,
     "Si vous ne vous attendiez pas à ce message, vous pouvez l'ignorer.",
     '',
-    "— Compagnon, l'espace de travail de votre accompagnement",
+    toOrganisation ? '— Compagnon' : "— Compagnon, l'espace de travail de votre accompagnement",
   ].join('\n');
   const esc = (s: string) =>
     s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const html = `<!doctype html><html lang="fr"><body style="font-family:sans-serif;line-height:1.5">
 <p>Bonjour,</p>
-<p>${esc(mail.coachName)} vous invite à rejoindre votre espace d'accompagnement « ${esc(mail.accompanimentTitle)} » sur Compagnon.</p>
-<p><a href="${esc(mail.url)}">Créer mon compte et accéder à mon espace</a></p>
+<p>${esc(mail.coachName)} vous invite à rejoindre ${where(esc)}.</p>
+<p><a href="${esc(mail.url)}">${toOrganisation ? 'Créer mon compte et rejoindre l’organisation' : 'Créer mon compte et accéder à mon espace'}</a></p>
 <p>Ce lien est personnel et valable jusqu'au ${esc(until)}. Il ne peut servir qu'une seule fois.<br>
 Si vous ne vous attendiez pas à ce message, vous pouvez l'ignorer.</p>
 </body></html>`;

@@ -25,11 +25,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
 import { roleIn } from '../auth/access.ts';
-import { newToken, tokenHash } from '../auth/tokens.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import { normalizeEmail } from '../storage/users.ts';
 import { ServerOrigin } from '../sync/hub.ts';
 import type { AppEnv, Services } from './context.ts';
+import { invitationCreatedJson, newInvitationLink } from './invitation-links.ts';
 import { newRouter } from './router.ts';
 import {
   AccompanimentSchema,
@@ -46,7 +46,6 @@ import {
 
 /** A bilan de compétences is capped at 24 hours with the provider (Code du travail, R6313-4). */
 export const BILAN_MAX_HOURS = 24;
-export const INVITATION_TTL_MS = 14 * 24 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 const NO_PROGRESS: Progress = { stepsTotal: 0, stepsDone: 0, byPhase: [] };
 
@@ -428,33 +427,29 @@ export function accompanimentRoutes(services: Services) {
       return c.json({ error: 'Seule la personne qui accompagne peut envoyer une invitation.' }, 403);
     if (acc.learner) return c.json({ error: 'Cet accompagnement a déjà sa personne accompagnée.' }, 409);
     const email = normalizeEmail(c.req.valid('json').email);
-    const token = newToken();
-    const now = Date.now();
-    const expiresAt = now + INVITATION_TTL_MS;
+    const link = newInvitationLink(c, publicUrl, '/invitation');
     storage.transaction(() => {
       // A new invitation replaces the pending ones (a corrected address, a lost e-mail).
-      storage.invitations.revokePending(acc.id, now);
+      storage.invitations.revokePending(acc.id, link.createdAt);
       storage.invitations.create({
-        tokenHash: tokenHash(token),
+        tokenHash: link.tokenHash,
         accompanimentId: acc.id,
         email,
         createdBy: session.user.id,
-        createdAt: now,
-        expiresAt,
+        createdAt: link.createdAt,
+        expiresAt: link.expiresAt,
       });
     });
-    const base = (publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
-    const url = `${base}/invitation/${token}`;
     const emailSent = mailer
       ? await mailer.sendInvitation({
           to: email,
           coachName: acc.coach.name,
           accompanimentTitle: acc.title,
-          url,
-          expiresAt,
+          url: link.url,
+          expiresAt: link.expiresAt,
         })
       : false;
-    return c.json({ token, url, email, expiresAt: new Date(expiresAt).toISOString(), emailSent }, 201);
+    return c.json(invitationCreatedJson(link, email, emailSent), 201);
   });
 
   return app;

@@ -7,8 +7,10 @@ import { FILE_MAX_BYTES, FILE_TOO_BIG, fileRoutes } from './files.ts';
 import { healthRoutes } from './health.ts';
 import { invitationRoutes } from './invitations.ts';
 import { libraryRoutes } from './library.ts';
+import { organisationRoutes } from './organisation.ts';
 import { MAX_BODY_BYTES, csrfGuard, errorHandler, isMultipartUpload, sessionLoader } from './router.ts';
 import { settingsRoutes } from './settings.ts';
+import { synthesisRoutes } from './synthesis.ts';
 import { testClockRoutes } from './test-clock.ts';
 
 export const API_VERSION = '0.1.0';
@@ -68,8 +70,10 @@ export function createApi(services: Services) {
   api.route('/', healthRoutes());
   api.route('/', authRoutes(services));
   api.route('/accompaniments', accompanimentRoutes(services));
+  api.route('/accompaniments', synthesisRoutes(services));
   api.route('/invitations', invitationRoutes(services));
   api.route('/settings', settingsRoutes(services));
+  api.route('/organisation', organisationRoutes(services));
   api.route('/library', libraryRoutes(services));
   api.route('/files', fileRoutes(services));
   // Test-only: exists only with a controllable clock (CLOCK1); otherwise the path is an unknown route.

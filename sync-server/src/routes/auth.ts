@@ -77,7 +77,12 @@ export function authRoutes(services: Services) {
     const passwordHash = await hashPassword(body.password);
     let user: User;
     try {
-      user = storage.users.create({ email, name: body.name, role: 'coach', passwordHash });
+      // A coach who signs up alone gets an organisation of their own, which they manage (ORG1).
+      user = storage.transaction(() => {
+        const created = storage.users.create({ email, name: body.name, role: 'coach', passwordHash });
+        storage.organisations.createForCoach(created, services.clock.now());
+        return created;
+      });
     } catch (error) {
       if (error instanceof EmailTakenError) return c.json(taken, 409);
       throw error;

@@ -84,15 +84,20 @@ export function fileRoutes(services: Services) {
   const { storage, fileStore, clock, log } = services;
   const app = newRouter();
 
-  /** Who may read a file (FILE4). */
+  /** Who may read a file (FILE4, ORG5). */
   function mayRead(user: User, file: FileRecord): boolean {
     if (file.uploaderId === user.id) return true;
     if (file.accompanimentId) {
       const acc = storage.accompaniments.find(file.accompanimentId);
       return acc !== null && roleIn(user, acc) !== null;
     }
-    // A coach's library file: the learners of that coach's accompaniments (a step may reference it).
-    return user.role === 'learner' && storage.files.isLearnerOfCoach(user.id, file.uploaderId);
+    // A coach's library file: the coaches of the uploader's organisation when an item holding it is shared
+    // (ORG5), and the learners of the accompaniments of any coach who can see it (a step may carry a copy).
+    if (user.role === 'coach') return storage.files.isSharedWithCoach(file, user.id);
+    return (
+      storage.files.isLearnerOfCoach(user.id, file.uploaderId) ||
+      storage.files.isSharedWithLearner(file, user.id)
+    );
   }
 
   app.openapi(upload, async (c) => {

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { hashPassword } from '../auth/password.ts';
 import { startSession } from '../auth/session.ts';
-import { isWellFormedToken, tokenHash } from '../auth/tokens.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { Invitation } from '../storage/invitations.ts';
 import { EmailTakenError, type User } from '../storage/users.ts';
 import { meJson } from './auth.ts';
 import type { Services } from './context.ts';
+import { INVITATION_UNKNOWN, INVITATION_USED, findByToken, invitationGone } from './invitation-links.ts';
 import { newRouter } from './router.ts';
 import { AcceptInvitationSchema, AcceptedSchema, InvitationInfoSchema, errorResponse } from './schemas.ts';
 
@@ -60,7 +60,7 @@ type Lookup =
   | { ok: true; invitation: Invitation; accompaniment: Accompaniment }
   | { ok: false; status: 404 | 410; error: string };
 
-const USED = 'Cette invitation a déjà été utilisée.';
+const USED = INVITATION_USED;
 const ACCOUNT_EXISTS =
   'Un compte existe déjà avec l’adresse e-mail de cette invitation : connectez-vous avec ce compte.';
 const HAS_LEARNER = 'Cet accompagnement a déjà sa personne accompagnée.';
@@ -78,26 +78,17 @@ export function invitationRoutes(services: Services) {
   const app = newRouter();
 
   function lookup(token: string, now = Date.now()): Lookup {
-    const notFound = { ok: false as const, status: 404 as const, error: 'Invitation inconnue.' };
-    if (!isWellFormedToken(token)) return notFound;
-    const invitation = storage.invitations.find(tokenHash(token));
+    const notFound = { ok: false as const, status: 404 as const, error: INVITATION_UNKNOWN };
+    const invitation = findByToken(token, (hash) => storage.invitations.find(hash));
     if (!invitation) return notFound;
     const accompaniment = storage.accompaniments.find(invitation.accompanimentId);
     if (!accompaniment) return notFound;
-    if (invitation.usedAt !== null) return { ok: false, status: 410, error: USED };
-    if (invitation.revokedAt !== null)
-      return {
-        ok: false,
-        status: 410,
-        error: 'Cette invitation a été remplacée par une invitation plus récente.',
-      };
-    if (invitation.expiresAt <= now)
-      return {
-        ok: false,
-        status: 410,
-        error:
-          'Cette invitation a expiré : demandez une nouvelle invitation à la personne qui vous accompagne.',
-      };
+    const gone = invitationGone(
+      invitation,
+      'Cette invitation a expiré : demandez une nouvelle invitation à la personne qui vous accompagne.',
+      now,
+    );
+    if (gone) return { ok: false, status: 410, error: gone };
     return { ok: true, invitation, accompaniment };
   }
 

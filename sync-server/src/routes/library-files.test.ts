@@ -204,6 +204,9 @@ describe('[LIB1][LIB2] library', () => {
       fileId: null,
       fileName: null,
       expected: null,
+      shared: false,
+      owner: { id: f.ids.coach, name: 'Coach A' },
+      mine: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -27,7 +27,9 @@ const list = createRoute({
   method: 'get',
   path: '/',
   tags: ['Bibliothèque'],
-  summary: 'Sa bibliothèque de contenus (ressources et modèles d’étapes), du plus récemment modifié',
+  summary:
+    'Sa bibliothèque de contenus (ressources et modèles d’étapes) et les éléments partagés par les autres ' +
+    'personnes de son organisation, du plus récemment modifié',
   responses: { 200: ok('Éléments', z.array(LibraryItemSchema)), ...common },
 });
 
@@ -55,6 +57,7 @@ const update = createRoute({
     200: ok('Élément modifié', LibraryItemSchema),
     400: errorResponse('Données invalides'),
     ...common,
+    403: errorResponse('Réservé aux personnes qui accompagnent ; élément partagé par une autre personne'),
     404: errorResponse('Introuvable'),
     422: errorResponse('Fichier inconnu ou hors de la bibliothèque'),
   },
@@ -66,10 +69,15 @@ const remove = createRoute({
   tags: ['Bibliothèque'],
   summary: 'Retirer un élément de sa bibliothèque (les parcours qui l’ont copié le gardent)',
   request: { params: IdParam },
-  responses: { 204: { description: 'Retiré' }, ...common, 404: errorResponse('Introuvable') },
+  responses: {
+    204: { description: 'Retiré' },
+    ...common,
+    403: errorResponse('Réservé aux personnes qui accompagnent ; élément partagé par une autre personne'),
+    404: errorResponse('Introuvable'),
+  },
 });
 
-export function libraryItemJson(item: LibraryItem) {
+export function libraryItemJson(item: LibraryItem, viewerId: string) {
   return {
     id: item.id,
     kind: item.kind,
@@ -83,6 +91,9 @@ export function libraryItemJson(item: LibraryItem) {
       item.expectedKind && isExpectationKind(item.expectedKind)
         ? { kind: item.expectedKind, prompt: item.expectedPrompt ?? '' }
         : null,
+    shared: item.shared,
+    owner: { id: item.ownerId, name: item.ownerName },
+    mine: item.ownerId === viewerId,
     createdAt: new Date(item.createdAt).toISOString(),
     updatedAt: new Date(item.updatedAt).toISOString(),
   };
@@ -91,9 +102,13 @@ export function libraryItemJson(item: LibraryItem) {
 const UNAUTHENTICATED = { error: 'Non connecté·e.' };
 const COACH_ONLY = { error: 'La bibliothèque est réservée aux personnes qui accompagnent.' };
 const NOT_FOUND = { error: 'Élément de bibliothèque introuvable.' };
+const NOT_OWNER = {
+  error:
+    'Cet élément est partagé par une autre personne : seule la personne qui l’a ajouté peut le modifier.',
+};
 const BAD_FILE = { error: 'Ce fichier n’existe pas dans votre bibliothèque : déposez-le d’abord.' };
 
-/** A coach's own library (LIB1–LIB3). */
+/** A coach's library and what their organisation shares (LIB1–LIB3, ORG4). */
 export function libraryRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
@@ -104,7 +119,11 @@ export function libraryRoutes(services: Services) {
   };
 
   /** Stored values from a validated body; null when the referenced file is not one of the owner's library files. */
-  function values(ownerId: string, body: z.infer<typeof LibraryItemInputSchema>): LibraryItemValues | null {
+  function values(
+    ownerId: string,
+    body: z.infer<typeof LibraryItemInputSchema>,
+    shared: boolean,
+  ): LibraryItemValues | null {
     const resourceKind = body.resourceKind ?? null;
     const fileId = resourceKind ? (body.fileId ?? null) : null;
     if (fileId) {
@@ -122,6 +141,7 @@ export function libraryRoutes(services: Services) {
       fileId,
       expectedKind: expected?.kind ?? null,
       expectedPrompt: expected ? expected.prompt : null,
+      shared: body.shared ?? shared,
     };
   }
 
@@ -129,20 +149,24 @@ export function libraryRoutes(services: Services) {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
-    return c.json(storage.library.listForOwner(who.user.id).map(libraryItemJson), 200);
+    const items = storage.library.listVisible(who.user.id);
+    return c.json(
+      items.map((item) => libraryItemJson(item, who.user.id)),
+      200,
+    );
   });
 
   app.openapi(create, (c) => {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
-    const v = values(who.user.id, c.req.valid('json'));
+    const v = values(who.user.id, c.req.valid('json'), false);
     if (!v) return c.json(BAD_FILE, 422);
     const id = newId<'LibraryItemId'>();
     storage.library.create(id, who.user.id, v, clock.now());
     const item = storage.library.find(id, who.user.id);
     if (!item) throw new Error('élément créé introuvable');
-    return c.json(libraryItemJson(item), 201);
+    return c.json(libraryItemJson(item, who.user.id), 201);
   });
 
   app.openapi(update, (c) => {
@@ -150,21 +174,27 @@ export function libraryRoutes(services: Services) {
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
     const { id } = c.req.valid('param');
-    // Someone else's item is answered like a missing one.
-    if (!storage.library.find(id, who.user.id)) return c.json(NOT_FOUND, 404);
-    const v = values(who.user.id, c.req.valid('json'));
+    // An item the caller cannot see is answered like a missing one; a colleague's shared item is read-only.
+    const current = storage.library.findVisible(id, who.user.id);
+    if (!current) return c.json(NOT_FOUND, 404);
+    if (current.ownerId !== who.user.id) return c.json(NOT_OWNER, 403);
+    const v = values(who.user.id, c.req.valid('json'), current.shared);
     if (!v) return c.json(BAD_FILE, 422);
     storage.library.update(id, who.user.id, v, clock.now());
     const item = storage.library.find(id, who.user.id);
     if (!item) return c.json(NOT_FOUND, 404);
-    return c.json(libraryItemJson(item), 200);
+    return c.json(libraryItemJson(item, who.user.id), 200);
   });
 
   app.openapi(remove, (c) => {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
-    if (!storage.library.delete(c.req.valid('param').id, who.user.id)) return c.json(NOT_FOUND, 404);
+    const { id } = c.req.valid('param');
+    const current = storage.library.findVisible(id, who.user.id);
+    if (!current) return c.json(NOT_FOUND, 404);
+    if (current.ownerId !== who.user.id) return c.json(NOT_OWNER, 403);
+    if (!storage.library.delete(id, who.user.id)) return c.json(NOT_FOUND, 404);
     return c.body(null, 204);
   });
 

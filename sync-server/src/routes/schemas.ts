@@ -314,6 +314,10 @@ export const LibraryItemInputSchema = z
       .nullish(),
     fileId: id('fichier').nullish(),
     expected: ExpectationSchema.nullish(),
+    shared: z.boolean({ error: 'vrai ou faux attendu' }).optional().openapi({
+      description:
+        'Partagé avec son organisation (faux à la création ; sans lui, une modification garde la valeur)',
+    }),
   })
   .superRefine((v, ctx) => {
     const missing = (path: string, message = 'champ obligatoire') =>
@@ -338,6 +342,11 @@ export const LibraryItemSchema = z
     fileId: z.string().nullable(),
     fileName: z.string().nullable(),
     expected: ExpectationSchema.nullable(),
+    shared: z.boolean().openapi({ description: 'Partagé avec l’organisation de sa ou son auteur·e' }),
+    owner: z.object({ id: z.string(), name: z.string() }),
+    mine: z
+      .boolean()
+      .openapi({ description: 'Ajouté par la personne connectée (seule à pouvoir le modifier)' }),
     createdAt: isoDate,
     updatedAt: isoDate,
   })
@@ -361,6 +370,36 @@ export const InvitationCreatedSchema = z
     emailSent: z.boolean(),
   })
   .openapi('InvitationCreated');
+
+export const OrganisationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(['manager', 'coach']).openapi({ description: 'Rôle de la personne connectée' }),
+    members: z.array(
+      z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['manager', 'coach']) }),
+    ),
+  })
+  .openapi('Organisation');
+
+export const OrganisationNameSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'le nom ne peut pas être vide' })
+      .max(200, { error: 'au plus 200 caractères' })
+      .openapi({ example: 'Cabinet Horizon' }),
+  })
+  .openapi('OrganisationName');
+
+export const AcceptOrganisationInvitationSchema = AcceptInvitationSchema.openapi(
+  'AcceptOrganisationInvitation',
+);
+
+export const OrganisationInvitationInfoSchema = z
+  .object({ organisationName: z.string(), inviterName: z.string(), email: z.string() })
+  .openapi('OrganisationInvitationInfo');
 
 export const InvitationInfoSchema = z
   .object({

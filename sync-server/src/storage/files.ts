@@ -32,6 +32,8 @@ export class Files {
   readonly #insert: StatementSync;
   readonly #find: StatementSync;
   readonly #learnerOfCoach: StatementSync;
+  readonly #sharedWithCoach: StatementSync;
+  readonly #sharedWithLearner: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
@@ -41,6 +43,16 @@ export class Files {
     this.#find = db.prepare('SELECT * FROM files WHERE id = ?');
     this.#learnerOfCoach = db.prepare(
       'SELECT 1 AS ok FROM accompaniments WHERE coach_id = ? AND learner_id = ? LIMIT 1',
+    );
+    // A library item of the uploader, shared, holding this file, seen by a coach of the uploader's organisation.
+    const sharedTo = (coach: string) => `EXISTS (
+      SELECT 1 FROM library_items i
+        JOIN memberships mo ON mo.user_id = i.owner_id
+        JOIN memberships mc ON mc.organisation_id = mo.organisation_id
+      WHERE i.file_id = ? AND i.owner_id = ? AND i.shared = 1 AND mc.user_id = ${coach})`;
+    this.#sharedWithCoach = db.prepare(`SELECT ${sharedTo('?')} AS ok`);
+    this.#sharedWithLearner = db.prepare(
+      `SELECT 1 AS ok FROM accompaniments a WHERE a.learner_id = ? AND ${sharedTo('a.coach_id')} LIMIT 1`,
     );
   }
 
@@ -65,5 +77,15 @@ export class Files {
   /** Whether `learnerId` is the learner of one of `coachId`'s accompaniments. */
   isLearnerOfCoach(learnerId: string, coachId: string): boolean {
     return this.#learnerOfCoach.get(coachId, learnerId) !== undefined;
+  }
+
+  /** Whether a library file is in an item its uploader shares with an organisation `coachId` belongs to. */
+  isSharedWithCoach(file: FileRecord, coachId: string): boolean {
+    return this.#sharedWithCoach.get(file.id, file.uploaderId, coachId)?.['ok'] === 1;
+  }
+
+  /** Whether `learnerId` is accompanied by a coach with whom this library file is shared. */
+  isSharedWithLearner(file: FileRecord, learnerId: string): boolean {
+    return this.#sharedWithLearner.get(learnerId, file.id, file.uploaderId) !== undefined;
   }
 }

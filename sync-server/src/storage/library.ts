@@ -10,22 +10,35 @@ export interface LibraryItemValues {
   fileId: string | null;
   expectedKind: string | null;
   expectedPrompt: string | null;
+  /** Visible to the other coaches of the owner's organisation (ORG4). */
+  shared: boolean;
 }
 
 export interface LibraryItem extends LibraryItemValues {
   id: string;
   ownerId: string;
+  ownerName: string;
   fileName: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
-const SELECT = `SELECT i.*, f.name AS file_name FROM library_items i LEFT JOIN files f ON f.id = i.file_id`;
+const SELECT = `SELECT i.*, f.name AS file_name, u.name AS owner_name FROM library_items i
+  JOIN users u ON u.id = i.owner_id LEFT JOIN files f ON f.id = i.file_id`;
+
+/**
+ * Whether the item `i` is visible to the coach bound twice as a parameter: their own, or shared by a coach of
+ * one of their organisations (ORG4).
+ */
+export const VISIBLE_TO = `(i.owner_id = ? OR (i.shared = 1 AND EXISTS (
+  SELECT 1 FROM memberships mo JOIN memberships mc ON mc.organisation_id = mo.organisation_id
+  WHERE mo.user_id = i.owner_id AND mc.user_id = ?)))`;
 
 function toItem(row: Row): LibraryItem {
   return {
     id: text(row, 'id'),
     ownerId: text(row, 'owner_id'),
+    ownerName: text(row, 'owner_name'),
     kind: text(row, 'kind') === 'step' ? 'step' : 'resource',
     title: text(row, 'title'),
     resourceKind: textOrNull(row, 'resource_kind'),
@@ -35,33 +48,39 @@ function toItem(row: Row): LibraryItem {
     fileName: textOrNull(row, 'file_name'),
     expectedKind: textOrNull(row, 'expected_kind'),
     expectedPrompt: textOrNull(row, 'expected_prompt'),
+    shared: int(row, 'shared') === 1,
     createdAt: int(row, 'created_at'),
     updatedAt: int(row, 'updated_at'),
   };
 }
 
-/** A coach's own content library (LIB1): resources and step models, copied into pathways when used. */
+/**
+ * Coaches' content libraries (LIB1): resources and step models, copied into pathways when used; an item may
+ * be shared with the owner's organisation (ORG4).
+ */
 export class Library {
   readonly #insert: StatementSync;
   readonly #update: StatementSync;
   readonly #delete: StatementSync;
   readonly #find: StatementSync;
-  readonly #byOwner: StatementSync;
+  readonly #visible: StatementSync;
+  readonly #findVisible: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
       `INSERT INTO library_items (id, owner_id, kind, title, resource_kind, body, url, file_id,
-                                  expected_kind, expected_prompt, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                  expected_kind, expected_prompt, shared, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#update = db.prepare(
       `UPDATE library_items SET kind = ?, title = ?, resource_kind = ?, body = ?, url = ?, file_id = ?,
-                                expected_kind = ?, expected_prompt = ?, updated_at = ?
+                                expected_kind = ?, expected_prompt = ?, shared = ?, updated_at = ?
        WHERE id = ? AND owner_id = ?`,
     );
     this.#delete = db.prepare('DELETE FROM library_items WHERE id = ? AND owner_id = ?');
     this.#find = db.prepare(`${SELECT} WHERE i.id = ? AND i.owner_id = ?`);
-    this.#byOwner = db.prepare(`${SELECT} WHERE i.owner_id = ? ORDER BY i.updated_at DESC, i.id`);
+    this.#visible = db.prepare(`${SELECT} WHERE ${VISIBLE_TO} ORDER BY i.updated_at DESC, i.id`);
+    this.#findVisible = db.prepare(`${SELECT} WHERE i.id = ? AND ${VISIBLE_TO}`);
   }
 
   #values(
@@ -77,6 +96,7 @@ export class Library {
       ...this.#values(values),
       values.expectedKind,
       values.expectedPrompt,
+      values.shared ? 1 : 0,
       now,
       now,
     );
@@ -88,6 +108,7 @@ export class Library {
       ...this.#values(values),
       values.expectedKind,
       values.expectedPrompt,
+      values.shared ? 1 : 0,
       now,
       id,
       ownerId,
@@ -104,7 +125,14 @@ export class Library {
     return row ? toItem(row) : null;
   }
 
-  listForOwner(ownerId: string): LibraryItem[] {
-    return this.#byOwner.all(ownerId).map(toItem);
+  /** The item when `coachId` may see it: their own or shared within their organisation (ORG4). */
+  findVisible(id: string, coachId: string): LibraryItem | null {
+    const row = this.#findVisible.get(id, coachId, coachId);
+    return row ? toItem(row) : null;
+  }
+
+  /** What `coachId` sees: their own items and those shared by the coaches of their organisation. */
+  listVisible(coachId: string): LibraryItem[] {
+    return this.#visible.all(coachId, coachId).map(toItem);
   }
 }

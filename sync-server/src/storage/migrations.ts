@@ -114,4 +114,57 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX library_owner ON library_items(owner_id, updated_at);
   `,
+  // 3 — organisations: every coach belongs to one (their own "Structure de <nom>" until invited into
+  // another), coach invitations into an organisation, library items shared with the organisation.
+  `
+  CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE memberships (
+    organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('manager', 'coach')),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (organisation_id, user_id)
+  );
+  CREATE INDEX memberships_user ON memberships(user_id);
+
+  INSERT INTO organisations (id, name, created_at)
+    SELECT 'org-' || id, 'Structure de ' || name, created_at FROM users WHERE role = 'coach';
+  INSERT INTO memberships (organisation_id, user_id, role, created_at)
+    SELECT 'org-' || id, id, 'manager', created_at FROM users WHERE role = 'coach';
+
+  CREATE TABLE organisation_invitations (
+    token_hash TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    used_by TEXT REFERENCES users(id),
+    revoked_at INTEGER
+  );
+  CREATE INDEX organisation_invitations_org ON organisation_invitations(organisation_id, email);
+
+  ALTER TABLE library_items ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX library_shared ON library_items(shared, owner_id);
+  `,
+  // 4 — document de synthèse: the learner's validations, append-only, each bound to a hash of the text
+  // validated (SYN3).
+  `
+  CREATE TABLE synthesis_validations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    validated_at INTEGER NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX synthesis_validations_acc ON synthesis_validations(accompaniment_id, id);
+  CREATE TRIGGER synthesis_validations_no_update BEFORE UPDATE ON synthesis_validations
+  BEGIN SELECT RAISE(ABORT, 'synthesis_validations is append-only'); END;
+  `,
 ];

@@ -4,10 +4,12 @@ import { Adaptations } from './adaptations.ts';
 import { openDatabase, transaction, type OpenDatabaseOptions } from './db.ts';
 import { DocUpdates } from './doc-updates.ts';
 import { Files } from './files.ts';
-import { Invitations } from './invitations.ts';
+import { Invitations, OrganisationInvitations } from './invitations.ts';
 import { Library } from './library.ts';
+import { Organisations } from './organisations.ts';
 import { Sessions } from './sessions.ts';
 import { UserSettings } from './settings.ts';
+import { SynthesisValidations } from './synthesis.ts';
 import { Users } from './users.ts';
 
 /** Every table of the server behind one object; all calls are synchronous (`node:sqlite`). */
@@ -22,6 +24,9 @@ export interface Storage {
   settings: UserSettings;
   files: Files;
   library: Library;
+  organisations: Organisations;
+  organisationInvitations: OrganisationInvitations;
+  synthesisValidations: SynthesisValidations;
   /** Runs `fn` in one committed transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -40,6 +45,9 @@ export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}):
     settings: new UserSettings(db),
     files: new Files(db),
     library: new Library(db),
+    organisations: new Organisations(db),
+    organisationInvitations: new OrganisationInvitations(db),
+    synthesisValidations: new SynthesisValidations(db),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { renameAccompaniment, readMeta } from '../meta/meta.ts';
 import { appendNoteParagraph, notesText, sharedNotes } from '../notes/notes.ts';
+import { SYNTHESIS_SECTIONS, synthesisSection, synthesisText } from '../synthesis/synthesis.ts';
 import {
   STEP_STATUSES,
   addPhase,
@@ -144,6 +145,14 @@ function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>
       const text = first.get(0);
       if (text instanceof Y.XmlText) text.insert(rng.int(text.length + 1), rng.pick(words));
     } else appendNoteParagraph(notes, `${rng.pick(words)} ${rng.int(1000)}`);
+  } else if (roll < 91) {
+    // The document de synthèse: both people write in its sections, concurrently.
+    const section = synthesisSection(doc, rng.pick(SYNTHESIS_SECTIONS).key);
+    const last = section.get(section.length - 1);
+    if (last instanceof Y.XmlElement && rng.chance(0.5)) {
+      const text = last.get(0);
+      if (text instanceof Y.XmlText) text.insert(rng.int(text.length + 1), ` ${rng.pick(words)}`);
+    } else appendNoteParagraph(section, `${rng.pick(words)} ${rng.int(1000)}`);
   } else if (roll < 93) {
     renamePhase(doc, rng.pick(phases).id, `Phase ${rng.int(100)}`);
   } else if (roll < 96) {
@@ -159,6 +168,7 @@ export function snapshot(doc: Y.Doc): unknown {
     meta: readMeta(doc),
     pathway: readPathway(doc),
     notes: notesText(sharedNotes(doc)),
+    synthesis: synthesisText(doc),
     adaptations: listAdaptations(doc),
   };
 }

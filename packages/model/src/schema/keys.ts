@@ -6,6 +6,8 @@ export const ROOT = {
   notes: 'notes',
   adaptations: 'adaptations',
   privateNotes: 'privateNotes',
+  /** The document de synthèse: one XML fragment per section, under `synthesis.<key>`. */
+  synthesisPrefix: 'synthesis.',
 } as const;
 
 /** Bumped when the shape of a document changes; `migrateDoc` brings older documents forward. */

@@ -13,6 +13,7 @@ import type {
   NewAccompaniment,
   SignInInput,
   SignUpInput,
+  Synthesis,
   TimelineEntry,
 } from './types.ts';
 
@@ -74,6 +75,14 @@ export const api = {
     request<Invitation>('POST', `/api/accompaniments/${segment(id)}/invitations`, { email }),
   timeline: (id: AccompanimentId) =>
     request<TimelineEntry[]>('GET', `/api/accompaniments/${segment(id)}/timeline`),
+  synthesis: (id: AccompanimentId) =>
+    request<Synthesis>('GET', `/api/accompaniments/${segment(id)}/synthesis`),
+  validateSynthesis: (id: AccompanimentId) =>
+    request<{ validatedAt: string; version: number }>(
+      'POST',
+      `/api/accompaniments/${segment(id)}/synthesis/validation`,
+    ),
+  synthesisPdfUrl: (id: AccompanimentId) => `/api/accompaniments/${segment(id)}/synthesis.pdf`,
   updateSettings: (settings: CoachSettings) => request<unknown>('PUT', '/api/settings', settings),
   getInvitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${segment(token)}`),
   acceptInvitation: (token: string, input: AcceptInvitationInput) =>

@@ -101,3 +101,15 @@ export interface AcceptInvitationInput {
   name: string;
   password: string;
 }
+
+/** The document de synthèse as the server reads it, with the learner's validations (oldest first). */
+export interface Synthesis {
+  sections: { key: string; title: string; text: string }[];
+  validations: {
+    validatedAt: string;
+    by: PersonRef;
+    hash: string;
+    /** The text is still the one validated. */
+    current: boolean;
+  }[];
+}

@@ -1,5 +1,5 @@
 // Shapes of the coach's library API (contract shared with sync-server/): resources and step templates that
-// are copied into a pathway when inserted, never linked.
+// are copied into a pathway when inserted, never linked; the coach's own and those shared in their organisation.
 import type { ExpectationKind, ResourceKind } from '@compagnon/model';
 
 export type LibraryItemKind = 'resource' | 'step';
@@ -21,6 +21,11 @@ export interface LibraryItem {
   fileName: string | null;
   /** Step templates only. */
   expected: LibraryExpectation | null;
+  /** Shared with the owner's organisation. */
+  shared: boolean;
+  owner: { id: string; name: string };
+  /** Added by the signed-in coach: only they may change it. */
+  mine: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -45,4 +50,4 @@ export interface NewLibraryStep {
 }
 
 /** Body of POST /api/library and PUT /api/library/:id. */
-export type LibraryItemInput = NewLibraryResource | NewLibraryStep;
+export type LibraryItemInput = (NewLibraryResource | NewLibraryStep) & { shared?: boolean };

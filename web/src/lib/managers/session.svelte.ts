@@ -3,6 +3,7 @@
 import { ApiError } from '../api/errors.ts';
 import { cacheKeys, clearCaches, loadWithCache, readCache, writeCache } from '../api/cache.ts';
 import { api } from '../api/client.ts';
+import { organisationApi } from '../organisation/api.ts';
 import type { Accompaniment, CoachSettings, Me } from '../api/types.ts';
 import { clearLocalDocuments } from '../sync/local-data.ts';
 
@@ -75,6 +76,12 @@ export class SessionManager {
   }
 
   /** Saves the coach's settings and keeps the remembered profile in step. */
+  /** Accepts an invitation into an organisation and signs in as the new coach. */
+  async acceptOrganisationInvitation(token: string, name: string, password: string): Promise<Me> {
+    await organisationApi.accept(token, { name, password });
+    return this.#afterSignIn();
+  }
+
   async updateSettings(settings: CoachSettings): Promise<void> {
     await api.updateSettings(settings);
     if (!this.user) return;

@@ -1,7 +1,10 @@
 // Everything the workspace page of one accompaniment needs: its details from the API (cached for offline),
 // its shared document with the pathway and the notes, and who is present.
 import {
+  SYNTHESIS_SECTIONS,
   docNames,
+  privateNotes,
+  synthesisSection,
   sharedNotes,
   type AccompanimentId,
   type AccompanimentKind,
@@ -15,6 +18,7 @@ import type { Accompaniment, Invitation, Me, Role, TimelineEntry } from '../api/
 import { DocConnection } from '../sync/doc-connection.svelte.ts';
 import { PathwayState } from '../sync/pathway.svelte.ts';
 import { Presence } from '../sync/presence.svelte.ts';
+import { SynthesisStatus } from '../sync/synthesis.svelte.ts';
 
 export class WorkspaceManager {
   details = $state<Accompaniment | null>(null);
@@ -33,6 +37,22 @@ export class WorkspaceManager {
   readonly pathway: PathwayState;
   readonly presence: Presence;
   readonly notes: ReturnType<typeof sharedNotes>;
+  /** The document de synthèse: its sections (in the shared document) and its validation status. */
+  readonly synthesisSections: {
+    key: string;
+    title: string;
+    fragment: ReturnType<typeof synthesisSection>;
+  }[];
+  readonly synthesis: SynthesisStatus;
+  /**
+   * The coach-private document (private notes), opened only once the API (or its cached answer) says we
+   * are this accompaniment's coach: a learner's device never opens it, so never stores it either.
+   */
+  privateDoc = $state.raw<{
+    connection: DocConnection;
+    notes: ReturnType<typeof privateNotes>;
+    presence: Presence;
+  } | null>(null);
   readonly id: AccompanimentId;
   readonly user: Me;
 
@@ -51,7 +71,29 @@ export class WorkspaceManager {
       role: this.details?.role ?? user.role,
     });
     this.notes = sharedNotes(this.shared.doc);
+    this.synthesisSections = SYNTHESIS_SECTIONS.map(({ key, title }) => ({
+      key,
+      title,
+      fragment: synthesisSection(this.shared.doc, key),
+    }));
+    this.synthesis = new SynthesisStatus(id, this.shared.doc);
+    this.#openPrivate();
     void this.loadDetails();
+  }
+
+  #destroyed = false;
+
+  #openPrivate(): void {
+    const details = this.details;
+    if (this.#destroyed || this.privateDoc || !details) return;
+    if (details.role !== 'coach' || !details.privateDoc) return;
+    const connection = new DocConnection(docNames(this.id).private);
+    const presence = new Presence(connection.provider.awareness, {
+      id: this.user.id,
+      name: this.user.name,
+      role: 'coach',
+    });
+    this.privateDoc = { connection, notes: privateNotes(connection.doc), presence };
   }
 
   // The API's details first (cached for offline), the document's own meta when they are not known.
@@ -98,6 +140,7 @@ export class WorkspaceManager {
       );
       this.details = value;
       this.detailsError = null;
+      this.#openPrivate();
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 403)) this.notFound = true;
       else if (!this.details) this.detailsError = error instanceof Error ? error.message : String(error);
@@ -118,6 +161,13 @@ export class WorkspaceManager {
   }
 
   destroy(): void {
+    this.#destroyed = true;
+    if (this.privateDoc) {
+      this.privateDoc.presence.destroy();
+      this.privateDoc.connection.destroy();
+      this.privateDoc = null;
+    }
+    this.synthesis.destroy();
     this.presence.destroy();
     this.pathway.destroy();
     this.shared.destroy();

@@ -96,6 +96,11 @@ export interface NotesEditorOptions {
   /** Accessible name of the editing area. */
   label: string;
   placeholder: string;
+  /**
+   * The awareness field carrying our caret in this editor. Editors sharing one awareness (several fragments
+   * of one document) each need their own, or one editor losing focus would clear the other's caret.
+   */
+  cursorField?: string;
   onChange?: (state: ToolbarState) => void;
 }
 
@@ -120,7 +125,7 @@ export function createNotesEditor(mount: HTMLElement, options: NotesEditorOption
     schema: notesSchema,
     plugins: [
       ySyncPlugin(options.fragment, { mapping }),
-      yCursorPlugin(options.awareness),
+      yCursorPlugin(options.awareness, {}, options.cursorField ?? 'cursor'),
       yUndoPlugin(),
       // Tab is left alone so that keyboard users can leave the editor; lists nest with Mod-] / Mod-[.
       keymap({
