@@ -1,6 +1,12 @@
 import {
   addStep,
+  addStepTraced,
   appendNoteParagraph,
+  pullForward,
+  setContribution,
+  type Expectation,
+  type UserId,
+  type Actor,
   docNames,
   initSharedDoc,
   listPhases,
@@ -13,6 +19,7 @@ import {
 } from '@compagnon/model';
 import * as Y from 'yjs';
 import { hashPassword } from '../auth/password.ts';
+import type { LibraryItemValues } from '../storage/library.ts';
 import type { Storage } from '../storage/storage.ts';
 
 /** Demo only: printed at startup so anyone trying the app can sign in. */
@@ -29,8 +36,10 @@ interface DemoAccompaniment {
   kind: AccompanimentKind;
   hoursBudget: number;
   learner: keyof typeof DEMO_ACCOUNTS;
-  /** Steps per phase, in the order of the phases the kind starts with. */
-  steps: [string, StepStatus][][];
+  /** Steps per phase, in the order of the phases the kind starts with; a step may expect a contribution. */
+  steps: [string, StepStatus, Expectation?, string?][][];
+  /** A step the coach pulled forward, with the reason (shows first in the learner's space). */
+  pulledForward?: { phase: number; title: string; reason: string };
   notes: string[];
   privateNotes: string[];
 }
@@ -45,11 +54,25 @@ const ACCOMPANIMENTS: DemoAccompaniment[] = [
       [
         ['Entretien d’accueil et analyse de la demande', 'done'],
         ['Signature de la convention et recueil du consentement', 'done'],
-        ['Définition des objectifs du bilan', 'done'],
+        [
+          'Définition des objectifs du bilan',
+          'done',
+          { kind: 'answer', prompt: 'Qu’attendez-vous de ce bilan ?' },
+          'Savoir si je peux me reconvertir sans repartir de zéro, et dans quel métier.',
+        ],
       ],
       [
-        ['Retour sur le parcours professionnel et personnel', 'done'],
-        ['Questionnaire d’intérêts professionnels', 'in_progress'],
+        [
+          'Retour sur le parcours professionnel et personnel',
+          'done',
+          { kind: 'reflection', prompt: 'Racontez les étapes de votre parcours qui comptent pour vous.' },
+          'La coordination des équipes de nuit, le tutorat des intérimaires, le projet de tri des déchets.',
+        ],
+        [
+          'Questionnaire d’intérêts professionnels',
+          'in_progress',
+          { kind: 'reflection', prompt: 'Ce qui vous a surpris dans vos résultats.' },
+        ],
         ['Identification des compétences transférables', 'todo'],
         ['Enquêtes métiers auprès de professionnels', 'todo'],
       ],
@@ -59,6 +82,11 @@ const ACCOMPANIMENTS: DemoAccompaniment[] = [
         ['Entretien de suivi à six mois', 'todo'],
       ],
     ],
+    pulledForward: {
+      phase: 2,
+      title: 'Préparer un entretien',
+      reason: 'Entretien chez un recycleur le 3 décembre : on le prépare dès cette semaine.',
+    },
     notes: [
       'Objectif du bilan : clarifier un projet de reconversion après douze ans dans la logistique.',
       'Pistes évoquées lors de la deuxième séance : coordination de projets dans l’économie circulaire, formation pour adultes.',
@@ -78,7 +106,11 @@ const ACCOMPANIMENTS: DemoAccompaniment[] = [
       [
         ['Entretien de démarrage', 'done'],
         ['Bilan de la situation et des compétences', 'done'],
-        ['Mise à jour du CV et du profil en ligne', 'in_progress'],
+        [
+          'Mise à jour du CV et du profil en ligne',
+          'in_progress',
+          { kind: 'document', prompt: 'Déposez votre CV mis à jour.' },
+        ],
         ['Stratégie de recherche et activation du réseau', 'todo'],
         ['Préparation aux entretiens de recrutement', 'todo'],
       ],
@@ -88,6 +120,43 @@ const ACCOMPANIMENTS: DemoAccompaniment[] = [
       'Prochaine étape : relire ensemble la nouvelle version du CV et préparer le message aux anciens collègues.',
     ],
     privateNotes: ['Karim vit mal la fin de son contrat : prévoir un point sur le moral en début de séance.'],
+  },
+];
+
+/** A few library items, so that "Ajouter depuis la bibliothèque" has something to offer. */
+const LIBRARY: LibraryItemValues[] = [
+  {
+    kind: 'resource',
+    title: 'Les cinq questions du projet',
+    resourceKind: 'text',
+    body: 'Quoi ? Où ? Avec qui ? Comment ? Pourquoi ? Répondez en quelques lignes à chacune.',
+    url: null,
+    fileId: null,
+    expectedKind: null,
+    expectedPrompt: null,
+    shared: true,
+  },
+  {
+    kind: 'resource',
+    title: 'Fiches métiers de l’Onisep',
+    resourceKind: 'link',
+    body: null,
+    url: 'https://www.onisep.fr/decouvrir-les-metiers',
+    fileId: null,
+    expectedKind: null,
+    expectedPrompt: null,
+    shared: false,
+  },
+  {
+    kind: 'step',
+    title: 'Enquête métier',
+    resourceKind: null,
+    body: null,
+    url: null,
+    fileId: null,
+    expectedKind: 'reflection',
+    expectedPrompt: 'Ce que vous retenez de la rencontre : ce qui vous attire, ce qui vous freine.',
+    shared: false,
   },
 ];
 
@@ -114,6 +183,7 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
       if (user.role === 'coach') storage.organisations.createForCoach(user, Date.now());
     });
     const coachId = ids.get(DEMO_ACCOUNTS.coach.email)!;
+    for (const item of LIBRARY) storage.library.create(newId(), coachId, item, Date.now());
     for (const demo of ACCOMPANIMENTS) {
       const id = newId<'AccompanimentId'>() as AccompanimentId;
       storage.accompaniments.create({
@@ -131,8 +201,23 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
       demo.steps.forEach((steps, i) => {
         const phase = phases[i];
         if (!phase) return;
-        for (const [title, status] of steps) addStep(shared, { phaseId: phase.id, title, status });
+        for (const [title, status, expected, contribution] of steps) {
+          const stepId = addStep(shared, {
+            phaseId: phase.id,
+            title,
+            status,
+            ...(expected ? { expected } : {}),
+          });
+          if (contribution) setContribution(shared, stepId, contribution);
+        }
       });
+      const pulled = demo.pulledForward;
+      const pulledPhase = pulled && phases[pulled.phase];
+      if (pulled && pulledPhase) {
+        const coach: Actor = { id: coachId as UserId, name: DEMO_ACCOUNTS.coach.name, role: 'coach' };
+        const stepId = addStepTraced(shared, { phaseId: pulledPhase.id, title: pulled.title }, coach);
+        pullForward(shared, stepId, coach, { reason: pulled.reason });
+      }
       for (const text of demo.notes) appendNoteParagraph(sharedNotes(shared), text);
 
       const secret = new Y.Doc();
