@@ -24,6 +24,22 @@ export class WorkspacePage {
     return this.privateNotesRegion.locator('.ProseMirror');
   }
 
+  /** The document de synthèse. */
+  get synthesis(): Locator {
+    return this.page.getByRole('region', { name: 'Document de synthèse' });
+  }
+
+  /** The editing area of one section of the synthesis, by its title. */
+  synthesisSection(title: string): Locator {
+    return this.synthesis.getByRole('textbox', { name: title, exact: true });
+  }
+
+  async typeInSynthesis(title: string, text: string): Promise<void> {
+    await this.synthesisSection(title).click();
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.type(text);
+  }
+
   /** The learner's "Aujourd'hui" section. */
   get today(): Locator {
     return this.page.getByRole('region', { name: "Aujourd'hui" });

@@ -147,7 +147,11 @@ describe('[AUTH3] access matrix over /sync', () => {
 
   it('[AUTH4] no API route gives the learner the private notes', async () => {
     const secret = `Piste confidentielle ${Date.now()}`;
-    const coachPrivate = await SyncClient.connect(server.url, f.accompaniment.privateDoc, f.coach.cookieHeader);
+    const coachPrivate = await SyncClient.connect(
+      server.url,
+      f.accompaniment.privateDoc,
+      f.coach.cookieHeader,
+    );
     appendNoteParagraph(privateNotes(coachPrivate.doc), secret);
     // Stored: a second connection of the coach receives it.
     const check = await SyncClient.connect(server.url, f.accompaniment.privateDoc, f.coach.cookieHeader);

@@ -4,6 +4,7 @@ import {
   STEP_TITLE_MAX,
   docNames,
   listAdaptations,
+  listSteps,
   observeAdaptations,
   observePathway,
   parseDocName,
@@ -15,6 +16,7 @@ import * as Y from 'yjs';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AdaptationRecord } from '../storage/adaptations.ts';
+import type { FileGrant } from '../storage/files.ts';
 import type { Storage } from '../storage/storage.ts';
 import { originUserId, type RoomWatcher } from '../sync/hub.ts';
 import type { Room, RoomHooks } from '../sync/room.ts';
@@ -65,6 +67,16 @@ export function toRecord(
   };
 }
 
+/** The file named by each step's resource (step id → file id). */
+function stepResources(doc: Y.Doc): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const step of listSteps(doc)) {
+    const fileId = step.resource?.fileId;
+    if (typeof fileId === 'string' && fileId.length > 0 && fileId.length <= ID_MAX) out.set(step.id, fileId);
+  }
+  return out;
+}
+
 /**
  * Keeps the SQL projections of every loaded shared document up to date (PATH2–PATH4), so that lists and
  * reports read SQL and never load documents:
@@ -73,6 +85,8 @@ export function toRecord(
  *   call) brought them, in the same transaction as the update that carried them;
  * - a change made by the accompaniment's learner sets `last_learner_activity_at` to the server clock, in
  *   that same transaction;
+ * - a pathway change made by the accompaniment's coach grants the accompaniment the library files its
+ *   steps carry and that coach may read, in that same transaction (FILE6);
  * - progress is recomputed at most every `progressDelayMs` while the pathway changes, and when the room
  *   loads and unloads.
  */
@@ -106,6 +120,12 @@ export class Projector implements RoomWatcher {
     let lastProgress = this.#writeProgress(doc, accompanimentId, null);
 
     let adaptationsDirty = false;
+    let pathwayDirty = false;
+    // The file each step's resource names, as of the last change: a change grants only the files it
+    // brought, so a file named by the learner is not granted by a later, unrelated change of the coach.
+    let resources = stepResources(doc);
+    // Library files this accompaniment may read (FILE6), loaded once; grown as the coach copies more.
+    let granted: Set<string> | null = null;
     let progressTimer: NodeJS.Timeout | null = null;
     let learnerId = members.learnerId;
     let pendingActivity: number | null = null;
@@ -119,6 +139,7 @@ export class Projector implements RoomWatcher {
       adaptationsDirty = true;
     });
     const unobservePathway = observePathway(doc, () => {
+      pathwayDirty = true;
       // Not reset by later changes: while someone types in a step, progress still follows every delay.
       progressTimer ??= setTimeout(() => {
         progressTimer = null;
@@ -153,6 +174,23 @@ export class Projector implements RoomWatcher {
             if (record) fresh.push(record);
           }
           if (fresh.length > 0) addWrite(() => storage.adaptations.record(fresh));
+        }
+        if (pathwayDirty) {
+          pathwayDirty = false;
+          const previous = resources;
+          resources = stepResources(doc);
+          // Only the accompaniment's coach copies library documents into the pathway: a step written by
+          // anyone else that names a file grants nothing (FILE6).
+          if (userId !== null && userId === members.coachId) {
+            const brought = new Set<string>();
+            for (const [stepId, fileId] of resources)
+              if (previous.get(stepId) !== fileId) brought.add(fileId);
+            if (brought.size > 0) {
+              granted ??= storage.files.grantedTo(accompanimentId);
+              const fresh = this.#grants(brought, accompanimentId, userId, granted, now);
+              if (fresh.length > 0) addWrite(() => storage.files.grant(fresh));
+            }
+          }
         }
         if (userId && isLearner(userId)) {
           // One write per accompaniment per commit, whatever the number of changes in the turn.
@@ -207,6 +245,30 @@ export class Projector implements RoomWatcher {
       if (record) missing.push(record);
     }
     if (missing.length > 0) this.#storage.adaptations.record(missing);
+  }
+
+  /**
+   * Of the files a change of the coach brought into the pathway, the library files not yet granted that
+   * `coachId` may read now (their uploader, or shared with them in the organisation, ORG5); added to
+   * `granted`.
+   */
+  #grants(
+    fileIds: Iterable<string>,
+    accompanimentId: string,
+    coachId: string,
+    granted: Set<string>,
+    now: number,
+  ): FileGrant[] {
+    const fresh: FileGrant[] = [];
+    for (const fileId of fileIds) {
+      if (granted.has(fileId)) continue;
+      const file = this.#storage.files.find(fileId);
+      if (!file || file.accompanimentId !== null) continue;
+      if (file.uploaderId !== coachId && !this.#storage.files.isSharedWithCoach(file, coachId)) continue;
+      granted.add(fileId);
+      fresh.push({ fileId, accompanimentId, grantedAt: now, grantedBy: coachId });
+    }
+    return fresh;
   }
 
   /** Writes the pathway's progress when it differs from `previous`; returns what is now stored. */

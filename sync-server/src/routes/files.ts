@@ -79,25 +79,22 @@ const UNSUPPORTED = {
     'Type de fichier non accepté : PDF, image (PNG, JPEG, GIF, WebP), texte, Word, Excel, PowerPoint ou OpenDocument texte.',
 };
 
-/** Files (FILE1–FILE5). */
+/** Files (FILE1–FILE6). */
 export function fileRoutes(services: Services) {
   const { storage, fileStore, clock, log } = services;
   const app = newRouter();
 
-  /** Who may read a file (FILE4, ORG5). */
+  /** Who may read a file (FILE4, ORG5, FILE6). */
   function mayRead(user: User, file: FileRecord): boolean {
     if (file.uploaderId === user.id) return true;
     if (file.accompanimentId) {
       const acc = storage.accompaniments.find(file.accompanimentId);
       return acc !== null && roleIn(user, acc) !== null;
     }
-    // A coach's library file: the coaches of the uploader's organisation when an item holding it is shared
-    // (ORG5), and the learners of the accompaniments of any coach who can see it (a step may carry a copy).
-    if (user.role === 'coach') return storage.files.isSharedWithCoach(file, user.id);
-    return (
-      storage.files.isLearnerOfCoach(user.id, file.uploaderId) ||
-      storage.files.isSharedWithLearner(file, user.id)
-    );
+    // A coach's library file: the coaches of the uploader's organisation while an item holding it is shared
+    // (ORG5), and the members of the accompaniments whose coach copied it into the pathway (FILE6).
+    if (user.role === 'coach' && storage.files.isSharedWithCoach(file, user.id)) return true;
+    return storage.files.isGrantedToMember(file.id, user.id);
   }
 
   app.openapi(upload, async (c) => {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { addStep, listPhases, listSteps, type Step } from '@compagnon/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, fixture, type Fixture } from '../test-support/http.ts';
+import { Agent, fixture, until, type Fixture } from '../test-support/http.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { SyncClient } from '../test-support/sync-client.ts';
 
 let server: TestServer;
 let f: Fixture;
@@ -159,8 +161,40 @@ describe('[FILE1][FILE2][FILE3][FILE5] upload and download', () => {
   });
 });
 
+/** Writes a step carrying `fileId` into `fixture`'s pathway over a real WebSocket as `agent`. */
+async function insertDocumentStep(fixture: Fixture, agent: Agent, fileId: string, title: string) {
+  const client = await SyncClient.connect(server.url, fixture.accompaniment.sharedDoc, agent.cookieHeader);
+  try {
+    const phase = listPhases(client.doc)[0]!;
+    addStep(client.doc, {
+      phaseId: phase.id,
+      title,
+      origin: { type: 'library', id: 'item', title },
+      resource: { kind: 'document', title, fileId, fileName: 'document.pdf' },
+    });
+  } finally {
+    // Closing after the write: the update is already on the wire, and the server stores it when it arrives.
+    await client.close();
+  }
+}
+
+/** Waits until the stored shared document holds a step titled `title`. */
+async function stored(fixture: Fixture, title: string): Promise<Step> {
+  const check = await SyncClient.connect(
+    server.url,
+    fixture.accompaniment.sharedDoc,
+    fixture.coach.cookieHeader,
+  );
+  try {
+    await check.waitFor((doc) => listSteps(doc).some((s) => s.title === title));
+    return listSteps(check.doc).find((s) => s.title === title)!;
+  } finally {
+    await check.close();
+  }
+}
+
 describe('[FILE4] who may read a file', () => {
-  it('an accompaniment’s file: its coach and learner; a library file: its owner and the owner’s learners', async () => {
+  it('an accompaniment’s file: its coach and learner; a library file: its owner only', async () => {
     // The learner's own document (attached to their accompaniment by default).
     const mine = await upload(f.learner, PDF, 'attestation.pdf', 'application/pdf');
     expect(mine.status).toBe(201);
@@ -178,9 +212,46 @@ describe('[FILE4] who may read a file', () => {
     });
     const allowedToOwners = { coach: 200, learner: 200, otherCoach: 404, otherLearner: 404, anonymous: 401 };
     expect(await matrix(mine.body.id)).toEqual(allowedToOwners);
-    expect(await matrix(library.body.id)).toEqual(allowedToOwners);
+    // Not in the learner's pathway: the coach's library stays the coach's (FILE6).
+    expect(await matrix(library.body.id)).toEqual({ ...allowedToOwners, learner: 404 });
     expect(await status(f.coach, '00000000-0000-0000-0000-000000000000')).toBe(404);
     expect(await status(f.coach, '..%2F..%2Fcompagnon.sqlite')).toBe(404);
+  });
+});
+
+describe('[FILE6] a library document reaches a learner only as a copy in their pathway', () => {
+  it('the coach inserting a step with the document grants its learner; nobody else', async () => {
+    const file = await upload(f.coach, PDF, 'fiche-metier.pdf', 'application/pdf');
+    const id = file.body.id as string;
+    const read = async (agent: Agent) => (await agent.download(`/api/files/${id}`)).status;
+    expect(await read(f.learner)).toBe(404);
+
+    // The learner writing a step that names the file into their shared document gains nothing…
+    await insertDocumentStep(f, f.learner, id, 'Étape écrite par la personne accompagnée');
+    expect((await stored(f, 'Étape écrite par la personne accompagnée')).resource?.fileId).toBe(id);
+    expect(await read(f.learner)).toBe(404);
+    // … not even when the coach later changes the pathway for something else.
+    await insertDocumentStep(f, f.coach, 'inconnu', 'Autre étape du coach');
+    await stored(f, 'Autre étape du coach');
+    expect(await read(f.learner)).toBe(404);
+    expect(server.storage.files.grantedTo(f.accompaniment.id).has(id)).toBe(false);
+
+    // Another coach naming it in their own pathway cannot read it, so grants nothing either.
+    await insertDocumentStep(g, g.coach, id, 'Étape copiée ailleurs');
+    await stored(g, 'Étape copiée ailleurs');
+    expect(await read(g.learner)).toBe(404);
+    expect(await read(g.coach)).toBe(404);
+
+    // The coach copies it into the pathway: the learner can read it.
+    await insertDocumentStep(f, f.coach, id, 'Lire la fiche métier');
+    expect(
+      await until(
+        () => read(f.learner),
+        (s) => s === 200,
+      ),
+    ).toBe(200);
+    expect(await read(g.learner)).toBe(404);
+    expect(await read(g.coach)).toBe(404);
   });
 });
 
@@ -257,8 +328,8 @@ describe('[LIB1][LIB2] library', () => {
     expect((await f.coach.delete(`/api/library/${link.body.id}`)).status).toBe(204);
     expect((await f.coach.delete(`/api/library/${link.body.id}`)).status).toBe(404);
     expect((await f.coach.get('/api/library')).body).toHaveLength(2);
-    // The library file stays readable by the coach's learner (a step may have copied it).
-    expect((await f.learner.download(`/api/files/${file.body.id}`)).status).toBe(200);
+    // The library file was never copied into the learner's pathway: the learner cannot read it (FILE6).
+    expect((await f.learner.download(`/api/files/${file.body.id}`)).status).toBe(404);
   });
 
   it('[LIB3] validates URLs (http/https only), lengths, required fields and file ownership', async () => {

@@ -1,6 +1,8 @@
+import { addStep, listPhases, listSteps } from '@compagnon/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, uniqueEmail } from '../test-support/http.ts';
+import { Agent, uniqueEmail, until } from '../test-support/http.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { SyncClient } from '../test-support/sync-client.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -32,8 +34,8 @@ async function invitedCoach(manager: Agent, name: string) {
   return { agent, id: accepted.body.id as string, email };
 }
 
-/** A learner of one of `owner`'s accompaniments. */
-async function learnerOf(owner: Agent) {
+/** A learner of one of `owner`'s accompaniments, and the name of that accompaniment's shared document. */
+async function accompanied(owner: Agent) {
   const acc = await owner.post('/api/accompaniments', { title: 'Bilan', kind: 'bilan', hoursBudget: 24 });
   const invite = await owner.post(`/api/accompaniments/${acc.body.id}/invitations`, {
     email: uniqueEmail('learner'),
@@ -43,7 +45,27 @@ async function learnerOf(owner: Agent) {
     name: 'Léa Test',
     password: 'motdepasse-l',
   });
-  return agent;
+  return { learner: agent, sharedDoc: acc.body.sharedDoc as string };
+}
+
+/** A learner of one of `owner`'s accompaniments. */
+async function learnerOf(owner: Agent) {
+  return (await accompanied(owner)).learner;
+}
+
+/** `coach` copies a library document into a pathway, over a real WebSocket, and waits until it is stored. */
+async function insertDocumentStep(coach: Agent, sharedDoc: string, fileId: string, title: string) {
+  const client = await SyncClient.connect(server.url, sharedDoc, coach.cookieHeader);
+  addStep(client.doc, {
+    phaseId: listPhases(client.doc)[0]!.id,
+    title,
+    origin: { type: 'library', id: 'item', title },
+    resource: { kind: 'document', title, fileId, fileName: 'fiche.pdf' },
+  });
+  await client.close();
+  const check = await SyncClient.connect(server.url, sharedDoc, coach.cookieHeader);
+  await check.waitFor((doc) => listSteps(doc).some((s) => s.title === title));
+  await check.close();
 }
 
 describe('[ORG1] organisations', () => {
@@ -218,24 +240,26 @@ describe('[ORG4][LIB4] shared library', () => {
   });
 });
 
-describe('[ORG5] shared library files', () => {
-  it('lets the owner, the organisation and their learners read a shared file, nobody else', async () => {
+describe('[ORG5][FILE6] shared library files', () => {
+  it('lets the owner and the organisation read a shared file; learners only once it is in their pathway', async () => {
     const a = await coach('Claire Dubois');
     const b = await invitedCoach(a.agent, 'Marc Leroy');
     const stranger = await coach('Autre Coach');
     const learnerA = await learnerOf(a.agent);
-    const learnerB = await learnerOf(b.agent);
-    const learnerStranger = await learnerOf(stranger.agent);
+    const { learner: learnerB, sharedDoc: docB } = await accompanied(b.agent);
+    const { learner: otherB, sharedDoc: otherDocB } = await accompanied(b.agent);
+    const { learner: learnerStranger, sharedDoc: docStranger } = await accompanied(stranger.agent);
 
     const file = await a.agent.upload('/api/files', { file: { bytes: PDF, name: 'fiche.pdf' } });
     expect(file.status).toBe(201);
+    const fileId = file.body.id as string;
     const item = await a.agent.post('/api/library', {
       kind: 'resource',
       title: 'Fiche',
       resourceKind: 'document',
-      fileId: file.body.id,
+      fileId,
     });
-    const read = async (agent: Agent) => (await agent.download(`/api/files/${file.body.id}`)).status;
+    const read = async (agent: Agent) => (await agent.download(`/api/files/${fileId}`)).status;
     const matrix = async () => [
       await read(a.agent),
       await read(learnerA),
@@ -244,16 +268,37 @@ describe('[ORG5] shared library files', () => {
       await read(stranger.agent),
       await read(learnerStranger),
     ];
-    expect(await matrix()).toEqual([200, 200, 404, 404, 404, 404]);
+    expect(await matrix()).toEqual([200, 404, 404, 404, 404, 404]);
+    // Not shared yet: the colleague cannot read it, so naming it in a pathway grants nothing.
+    await insertDocumentStep(b.agent, otherDocB, fileId, 'Trop tôt');
+    expect(await read(otherB)).toBe(404);
 
-    await a.agent.put(`/api/library/${item.body.id}`, {
-      kind: 'resource',
-      title: 'Fiche',
-      resourceKind: 'document',
-      fileId: file.body.id,
-      shared: true,
-    });
-    expect(await matrix()).toEqual([200, 200, 200, 200, 404, 404]);
+    const itemBody = { kind: 'resource', title: 'Fiche', resourceKind: 'document', fileId };
+    await a.agent.put(`/api/library/${item.body.id}`, { ...itemBody, shared: true });
+    // Shared: the colleague reads it; no learner does until it is copied into their pathway.
+    expect(await matrix()).toEqual([200, 404, 200, 404, 404, 404]);
+
+    await insertDocumentStep(b.agent, docB, fileId, 'Lire la fiche');
+    expect(
+      await until(
+        () => read(learnerB),
+        (s) => s === 200,
+      ),
+    ).toBe(200);
+    // Another organisation's coach naming the id in their pathway gains nothing for their learner.
+    await insertDocumentStep(stranger.agent, docStranger, fileId, 'Fiche d’ailleurs');
+    expect(await matrix()).toEqual([200, 404, 200, 200, 404, 404]);
+    expect(await read(otherB)).toBe(404);
+
+    // Unshared, then deleted: the copy in the colleague's pathway keeps the file readable there, by its
+    // learner and its coach (FILE6); the library no longer gives it to anyone else.
+    await a.agent.put(`/api/library/${item.body.id}`, { ...itemBody, shared: false });
+    expect(await matrix()).toEqual([200, 404, 200, 200, 404, 404]);
+    expect((await a.agent.delete(`/api/library/${item.body.id}`)).status).toBe(204);
+    expect(await matrix()).toEqual([200, 404, 200, 200, 404, 404]);
+    // A copy is not a library: copying it from one pathway into another grants nothing once unshared.
+    await insertDocumentStep(b.agent, otherDocB, fileId, 'Recopiée');
+    expect(await read(otherB)).toBe(404);
     expect(await read(new Agent(server.url))).toBe(401);
   });
 });

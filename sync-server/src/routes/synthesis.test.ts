@@ -12,7 +12,11 @@ beforeAll(async () => {
   server = await startTestServer({ clockControl: true });
   f = await fixture(server.url);
   // A learner of another accompaniment (of coach B).
-  const created = await f.otherCoach.post('/api/accompaniments', { title: 'Autre', kind: 'bilan', hoursBudget: 10 });
+  const created = await f.otherCoach.post('/api/accompaniments', {
+    title: 'Autre',
+    kind: 'bilan',
+    hoursBudget: 10,
+  });
   const invite = await f.otherCoach.post(`/api/accompaniments/${created.body.id}/invitations`, {
     email: uniqueEmail('l2'),
   });
@@ -31,7 +35,11 @@ async function fetchPdf(agent: Agent): Promise<{ status: number; type: string | 
   const res = await fetch(`${agent.baseUrl}${base()}/synthesis.pdf`, {
     headers: agent.cookie ? { cookie: agent.cookieHeader } : {},
   });
-  return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    bytes: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 /** The PDF's Info /Title, decoded (pdfkit writes non-ASCII strings as UTF-16BE with a BOM). */
@@ -67,7 +75,11 @@ describe('[SYN4] reading the synthesis', () => {
       'projects',
       'steps',
     ]);
-    expect(coach.body.sections[0]).toEqual({ key: 'circumstances', title: 'Circonstances du bilan', text: '' });
+    expect(coach.body.sections[0]).toEqual({
+      key: 'circumstances',
+      title: 'Circonstances du bilan',
+      text: '',
+    });
     expect(coach.body.validations).toEqual([]);
     expect((await f.learner.get(`${base()}/synthesis`)).status).toBe(200);
     expect((await f.otherCoach.get(`${base()}/synthesis`)).status).toBe(404);
@@ -105,7 +117,11 @@ describe('[SYN3] validation by the learner only, bound to the text', () => {
     const after = await f.coach.get(`${base()}/synthesis`);
     expect(after.body.validations).toHaveLength(1);
     const [v] = after.body.validations;
-    expect(v).toMatchObject({ validatedAt: validated.body.validatedAt, by: { id: f.ids.learner, name: 'Léa Test' }, current: true });
+    expect(v).toMatchObject({
+      validatedAt: validated.body.validatedAt,
+      by: { id: f.ids.learner, name: 'Léa Test' },
+      current: true,
+    });
     expect(v.hash).toMatch(/^[0-9a-f]{64}$/);
 
     appendNoteParagraph(synthesisSection(coach.doc, 'projects'), 'Paysagiste');
@@ -124,7 +140,9 @@ describe('[SYN3] validation by the learner only, bound to the text', () => {
   });
 
   it('the table is append-only', () => {
-    expect(() => server.storage.db.exec('UPDATE synthesis_validations SET hash = hash')).toThrow(/append-only/);
+    expect(() => server.storage.db.exec('UPDATE synthesis_validations SET hash = hash')).toThrow(
+      /append-only/,
+    );
   });
 });
 

@@ -69,7 +69,10 @@ const validate = createRoute({
   summary: 'Valider le document de synthèse dans son état actuel (la personne accompagnée seulement)',
   request: { params: IdParam },
   responses: {
-    201: { description: 'Validation enregistrée', content: { 'application/json': { schema: ValidatedSchema } } },
+    201: {
+      description: 'Validation enregistrée',
+      content: { 'application/json': { schema: ValidatedSchema } },
+    },
     401: errorResponse('Non connecté·e'),
     403: errorResponse('Réservé à la personne accompagnée'),
     404: errorResponse('Introuvable'),
@@ -169,10 +172,7 @@ export function synthesisRoutes(services: Services) {
     const member = membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'learner')
-      return c.json(
-        { error: 'Seule la personne accompagnée peut valider son document de synthèse.' },
-        403,
-      );
+      return c.json({ error: 'Seule la personne accompagnée peut valider son document de synthèse.' }, 403);
     const hash = withSharedDoc(member.acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
     const now = clock.now();
     const version = storage.synthesisValidations.add(member.acc.id, member.user.id, now, hash);

@@ -14,6 +14,14 @@ export interface FileRecord {
   createdAt: number;
 }
 
+/** A library file copied into an accompaniment's pathway, readable by its members (FILE6). */
+export interface FileGrant {
+  fileId: string;
+  accompanimentId: string;
+  grantedAt: number;
+  grantedBy: string;
+}
+
 function toFile(row: Row): FileRecord {
   return {
     id: text(row, 'id'),
@@ -31,9 +39,10 @@ function toFile(row: Row): FileRecord {
 export class Files {
   readonly #insert: StatementSync;
   readonly #find: StatementSync;
-  readonly #learnerOfCoach: StatementSync;
   readonly #sharedWithCoach: StatementSync;
-  readonly #sharedWithLearner: StatementSync;
+  readonly #grant: StatementSync;
+  readonly #grantedTo: StatementSync;
+  readonly #grantedToMember: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
@@ -41,19 +50,20 @@ export class Files {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#find = db.prepare('SELECT * FROM files WHERE id = ?');
-    this.#learnerOfCoach = db.prepare(
-      'SELECT 1 AS ok FROM accompaniments WHERE coach_id = ? AND learner_id = ? LIMIT 1',
-    );
     // A library item of the uploader, shared, holding this file, seen by a coach of the uploader's organisation.
-    const sharedTo = (coach: string) => `EXISTS (
+    this.#sharedWithCoach = db.prepare(`SELECT EXISTS (
       SELECT 1 FROM library_items i
         JOIN memberships mo ON mo.user_id = i.owner_id
         JOIN memberships mc ON mc.organisation_id = mo.organisation_id
-      WHERE i.file_id = ? AND i.owner_id = ? AND i.shared = 1 AND mc.user_id = ${coach})`;
-    this.#sharedWithCoach = db.prepare(`SELECT ${sharedTo('?')} AS ok`);
-    this.#sharedWithLearner = db.prepare(
-      `SELECT 1 AS ok FROM accompaniments a WHERE a.learner_id = ? AND ${sharedTo('a.coach_id')} LIMIT 1`,
+      WHERE i.file_id = ? AND i.owner_id = ? AND i.shared = 1 AND mc.user_id = ?) AS ok`);
+    this.#grant = db.prepare(
+      `INSERT OR IGNORE INTO file_grants (file_id, accompaniment_id, granted_at, granted_by)
+       VALUES (?, ?, ?, ?)`,
     );
+    this.#grantedTo = db.prepare('SELECT file_id FROM file_grants WHERE accompaniment_id = ?');
+    this.#grantedToMember = db.prepare(`SELECT EXISTS (
+      SELECT 1 FROM file_grants g JOIN accompaniments a ON a.id = g.accompaniment_id
+      WHERE g.file_id = ? AND (a.coach_id = ? OR a.learner_id = ?)) AS ok`);
   }
 
   create(file: FileRecord): void {
@@ -74,18 +84,26 @@ export class Files {
     return row ? toFile(row) : null;
   }
 
-  /** Whether `learnerId` is the learner of one of `coachId`'s accompaniments. */
-  isLearnerOfCoach(learnerId: string, coachId: string): boolean {
-    return this.#learnerOfCoach.get(coachId, learnerId) !== undefined;
-  }
-
   /** Whether a library file is in an item its uploader shares with an organisation `coachId` belongs to. */
   isSharedWithCoach(file: FileRecord, coachId: string): boolean {
     return this.#sharedWithCoach.get(file.id, file.uploaderId, coachId)?.['ok'] === 1;
   }
 
-  /** Whether `learnerId` is accompanied by a coach with whom this library file is shared. */
-  isSharedWithLearner(file: FileRecord, learnerId: string): boolean {
-    return this.#sharedWithLearner.get(learnerId, file.id, file.uploaderId) !== undefined;
+  /**
+   * Records that a library file was copied into an accompaniment's pathway by its coach (FILE6); granting
+   * twice keeps the first grant.
+   */
+  grant(grants: readonly FileGrant[]): void {
+    for (const g of grants) this.#grant.run(g.fileId, g.accompanimentId, g.grantedAt, g.grantedBy);
+  }
+
+  /** The ids of the files granted to an accompaniment (FILE6). */
+  grantedTo(accompanimentId: string): Set<string> {
+    return new Set(this.#grantedTo.all(accompanimentId).map((row) => text(row, 'file_id')));
+  }
+
+  /** Whether `userId` is the coach or the learner of an accompaniment holding a grant for this file. */
+  isGrantedToMember(fileId: string, userId: string): boolean {
+    return this.#grantedToMember.get(fileId, userId, userId)?.['ok'] === 1;
   }
 }

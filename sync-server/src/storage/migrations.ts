@@ -167,4 +167,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER synthesis_validations_no_update BEFORE UPDATE ON synthesis_validations
   BEGIN SELECT RAISE(ABORT, 'synthesis_validations is append-only'); END;
   `,
+  // 5 — library documents reach a learner only as a copy in their pathway: the coach who inserts a step
+  // carrying a library file grants that accompaniment read access to it, kept when the item is unshared or
+  // deleted (FILE6).
+  `
+  CREATE TABLE file_grants (
+    file_id TEXT NOT NULL REFERENCES files(id),
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    granted_at INTEGER NOT NULL,
+    granted_by TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (file_id, accompaniment_id)
+  );
+  CREATE INDEX file_grants_accompaniment ON file_grants(accompaniment_id);
+  `,
 ];

@@ -48,7 +48,9 @@ describe('[SYN5] PDF rendering', () => {
 
   it('says "Non validé" without validation, and flags a text changed since', () => {
     expect(validationLine(null)).toBe('Non validé');
-    expect(validationLine({ by: 'Léa', at: 0, current: false })).toMatch(/^Validé par Léa le .* modifié depuis/);
+    expect(validationLine({ by: 'Léa', at: 0, current: false })).toMatch(
+      /^Validé par Léa le .* modifié depuis/,
+    );
   });
 
   it('embeds the default font (DejaVu when installed) and stays small', async () => {

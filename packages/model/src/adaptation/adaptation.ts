@@ -109,10 +109,13 @@ function record(doc: Y.Doc, entry: Omit<Adaptation, 'id'>): void {
 
 /** The adaptation log, newest first. */
 export function listAdaptations(doc: Y.Doc): Adaptation[] {
+  // Entries of the same millisecond keep the log's order (the same on every peer once synced), newest first.
   return logArray(doc)
     .toArray()
-    .filter((a) => a !== null && typeof a === 'object' && isAdaptationKind(a.kind))
-    .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry: a }) => a !== null && typeof a === 'object' && isAdaptationKind(a.kind))
+    .sort((a, b) => b.entry.at - a.entry.at || b.index - a.index)
+    .map(({ entry }) => entry);
 }
 
 /** Calls `onChange` whenever an adaptation is recorded (locally or by a peer). */

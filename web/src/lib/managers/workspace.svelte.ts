@@ -18,7 +18,6 @@ import type { Accompaniment, Invitation, Me, Role, TimelineEntry } from '../api/
 import { DocConnection } from '../sync/doc-connection.svelte.ts';
 import { PathwayState } from '../sync/pathway.svelte.ts';
 import { Presence } from '../sync/presence.svelte.ts';
-import { SynthesisStatus } from '../sync/synthesis.svelte.ts';
 
 export class WorkspaceManager {
   details = $state<Accompaniment | null>(null);
@@ -37,13 +36,12 @@ export class WorkspaceManager {
   readonly pathway: PathwayState;
   readonly presence: Presence;
   readonly notes: ReturnType<typeof sharedNotes>;
-  /** The document de synthèse: its sections (in the shared document) and its validation status. */
+  /** The sections of the document de synthèse (in the shared document). */
   readonly synthesisSections: {
     key: string;
     title: string;
     fragment: ReturnType<typeof synthesisSection>;
   }[];
-  readonly synthesis: SynthesisStatus;
   /**
    * The coach-private document (private notes), opened only once the API (or its cached answer) says we
    * are this accompaniment's coach: a learner's device never opens it, so never stores it either.
@@ -76,7 +74,6 @@ export class WorkspaceManager {
       title,
       fragment: synthesisSection(this.shared.doc, key),
     }));
-    this.synthesis = new SynthesisStatus(id, this.shared.doc);
     this.#openPrivate();
     void this.loadDetails();
   }
@@ -167,7 +164,6 @@ export class WorkspaceManager {
       this.privateDoc.connection.destroy();
       this.privateDoc = null;
     }
-    this.synthesis.destroy();
     this.presence.destroy();
     this.pathway.destroy();
     this.shared.destroy();
