@@ -8,6 +8,7 @@ import { AdjustableClock, systemClock, type Clock } from './clock/clock.ts';
 import { DEMO_PASSWORD, seedDemo, type DemoResult } from './demo/seed.ts';
 import { FileStore } from './files/store.ts';
 import { consoleLogger, type Logger } from './log/logger.ts';
+import { Digest } from './mail/digest.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { Projector } from './projections/projector.ts';
 import { createApi } from './routes/api.ts';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   clockControl?: boolean;
   /** Delay before a pathway change is reflected in the stored progress (default 500 ms). */
   progressDelayMs?: number;
+  /** The message digest window: at most one e-mail per recipient per this many minutes (default 60, MSG4). */
+  digestIntervalMinutes?: number;
 }
 
 export interface RunningServer {
@@ -64,6 +67,11 @@ export interface RunningServer {
   clock: Clock;
   /** Set when started with `clockControl`. */
   clockControl: AdjustableClock | null;
+  /**
+   * Runs the message digest now (at `now`, default the server clock) and answers how many e-mails were
+   * sent; 0 without `SMTP_URL` (MSG4). It also runs every minute.
+   */
+  runDigest(now?: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -106,7 +114,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'Horloge contrôlable activée (COMPAGNON_CLOCK_CONTROL=1) : POST /api/test/clock avance l’heure du serveur. ' +
         'Réservé aux tests, jamais en production.',
     );
-  const projector = new Projector({ storage, clock, log, progressDelayMs: options.progressDelayMs });
+  const projector = new Projector({
+    storage,
+    clock,
+    log,
+    progressDelayMs: options.progressDelayMs,
+    notifyMessages: Boolean(options.smtpUrl),
+  });
   const backfilled = projector.backfill();
   if (backfilled > 0) log.info(`Projections calculées pour ${backfilled} accompagnement(s).`);
   const fileStore = new FileStore(path.join(options.dataDir, 'files'));
@@ -143,10 +157,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
   const port = (server.address() as AddressInfo).port;
+  const url = displayUrl(host, port);
+  const digest = mailer
+    ? new Digest({
+        storage,
+        mailer,
+        clock,
+        log,
+        baseUrl: () => publicUrl ?? url,
+        intervalMinutes: options.digestIntervalMinutes,
+      })
+    : null;
+  const runDigest = async (now: number = clock.now()): Promise<number> => {
+    if (!digest) return 0;
+    try {
+      return await digest.run(now);
+    } catch (error) {
+      log.error('Résumé des messages non envoyé', error);
+      return 0;
+    }
+  };
+  const digestTimer = setInterval(() => void runDigest(), 60_000);
+  digestTimer.unref();
 
   let closing: Promise<void> | null = null;
   return {
-    url: displayUrl(host, port),
+    url,
     port,
     app,
     storage,
@@ -154,9 +190,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demo,
     clock,
     clockControl,
+    runDigest,
     close: () => {
       closing ??= (async () => {
         clearInterval(purge);
+        clearInterval(digestTimer);
         await sync.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -13,6 +13,16 @@ function port(value: string | undefined): number {
   return n;
 }
 
+function digestInterval(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 7 * 24 * 60) {
+    console.error(`✗ DIGEST_INTERVAL_MINUTES invalide : ${value}`);
+    process.exit(1);
+  }
+  return n;
+}
+
 const env = process.env;
 const server = await startServer({
   port: port(env['PORT']),
@@ -26,6 +36,7 @@ const server = await startServer({
   trustProxy: env['TRUST_PROXY'] === '1',
   synchronous: env['SQLITE_SYNCHRONOUS'] === 'FULL' ? 'FULL' : 'NORMAL',
   clockControl: env['COMPAGNON_CLOCK_CONTROL'] === '1',
+  digestIntervalMinutes: digestInterval(env['DIGEST_INTERVAL_MINUTES']),
   log: consoleLogger,
 }).catch((error: unknown) => {
   console.error(`✗ Démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);

@@ -45,6 +45,25 @@ export class WorkspacePage {
     return this.page.getByRole('region', { name: "Aujourd'hui" });
   }
 
+  /** The message thread (its heading carries the unread count: "Messages (2 non lus)"). */
+  get messages(): Locator {
+    return this.page.getByRole('region', { name: /^Messages/ });
+  }
+
+  /** One message of the thread, by its text. */
+  message(text: string): Locator {
+    return this.messages.getByRole('listitem').filter({ hasText: text });
+  }
+
+  /** Writes a message and sends it with the button, or with Ctrl+Enter. */
+  async sendMessage(text: string, via: 'button' | 'keyboard' = 'button'): Promise<void> {
+    const field = this.messages.getByLabel('Votre message');
+    await field.fill(text);
+    if (via === 'keyboard') await field.press('Control+Enter');
+    else await this.messages.getByRole('button', { name: 'Envoyer' }).click();
+    await expect(field).toHaveValue('');
+  }
+
   get timeline(): Locator {
     return this.page.getByRole('region', { name: 'Historique des adaptations' });
   }

@@ -8,5 +8,6 @@ export * from './pathway/pathway.ts';
 export * from './notes/notes.ts';
 export * from './synthesis/synthesis.ts';
 export * from './adaptation/adaptation.ts';
+export * from './messages/messages.ts';
 export * from './templates/templates.ts';
 export { Doc, applyUpdate, encodeStateAsUpdate, encodeStateVector, mergeUpdates } from 'yjs';

@@ -12,6 +12,8 @@ export type InvitationMail = {
 export interface Mailer {
   /** Sends the invitation; resolves false (and logs, without the link) when sending failed. */
   sendInvitation(mail: InvitationMail): Promise<boolean>;
+  /** Sends a prepared e-mail (the message digest); resolves false (and logs) when sending failed. */
+  send(mail: { to: string; subject: string; text: string; html: string }): Promise<boolean>;
   close(): void;
 }
 
@@ -83,6 +85,17 @@ export function createMailer(smtpUrl: string, from: string, log: Logger): Mailer
         // The message may quote the SMTP server's answer; it never contains the link or credentials.
         log.warn(
           `Envoi de l'invitation impossible : ${error instanceof Error ? error.message : 'erreur inconnue'}`,
+        );
+        return false;
+      }
+    },
+    async send(mail) {
+      try {
+        await transport.sendMail({ from, ...mail });
+        return true;
+      } catch (error) {
+        log.warn(
+          `Envoi d'un e-mail impossible : ${error instanceof Error ? error.message : 'erreur inconnue'}`,
         );
         return false;
       }

@@ -4,8 +4,10 @@ import {
   STEP_TITLE_MAX,
   docNames,
   listAdaptations,
+  listMessages,
   listSteps,
   observeAdaptations,
+  observeMessages,
   observePathway,
   parseDocName,
   pathwayProgress,
@@ -17,6 +19,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AdaptationRecord } from '../storage/adaptations.ts';
 import type { FileGrant } from '../storage/files.ts';
+import type { MessageRecord, Notification } from '../storage/messages.ts';
 import type { Storage } from '../storage/storage.ts';
 import { originUserId, type RoomWatcher } from '../sync/hub.ts';
 import type { Room, RoomHooks } from '../sync/room.ts';
@@ -27,6 +30,8 @@ export interface ProjectorOptions {
   log: Logger;
   /** Delay between a pathway change and the recomputation of its progress (default 500 ms). */
   progressDelayMs?: number;
+  /** Queue e-mail notifications of new messages for the other person (only when mail can be sent, MSG3). */
+  notifyMessages?: boolean;
 }
 
 const ID_MAX = 100;
@@ -95,8 +100,10 @@ export class Projector implements RoomWatcher {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #progressDelayMs: number;
+  readonly #notifyMessages: boolean;
 
   constructor(options: ProjectorOptions) {
+    this.#notifyMessages = options.notifyMessages ?? false;
     this.#storage = options.storage;
     this.#clock = options.clock;
     this.#log = options.log;
@@ -118,6 +125,10 @@ export class Projector implements RoomWatcher {
     const seen = storage.adaptations.ids(accompanimentId);
     this.#reconcile(doc, accompanimentId, seen);
     let lastProgress = this.#writeProgress(doc, accompanimentId, null);
+    // Messages already in the document and not yet recorded: recorded without an author, never announced.
+    const seenMessages = storage.messages.ids(accompanimentId);
+    this.#reconcileMessages(doc, accompanimentId, seenMessages);
+    let messagesDirty = false;
 
     let adaptationsDirty = false;
     let pathwayDirty = false;
@@ -137,6 +148,9 @@ export class Projector implements RoomWatcher {
     };
     const unobserveAdaptations = observeAdaptations(doc, () => {
       adaptationsDirty = true;
+    });
+    const unobserveMessages = observeMessages(doc, () => {
+      messagesDirty = true;
     });
     const unobservePathway = observePathway(doc, () => {
       pathwayDirty = true;
@@ -175,6 +189,35 @@ export class Projector implements RoomWatcher {
           }
           if (fresh.length > 0) addWrite(() => storage.adaptations.record(fresh));
         }
+        if (messagesDirty) {
+          messagesDirty = false;
+          const fresh: MessageRecord[] = [];
+          const notifications: Notification[] = [];
+          // The other person of the accompaniment: the learner for the coach's messages, and the reverse.
+          const recipient =
+            userId === null
+              ? null
+              : userId === members.coachId
+                ? (storage.accompaniments.members(accompanimentId)?.learnerId ?? null)
+                : isLearner(userId)
+                  ? members.coachId
+                  : null;
+          for (const entry of listMessages(doc)) {
+            if (seenMessages.has(entry.id) || entry.id.length > ID_MAX) continue;
+            seenMessages.add(entry.id);
+            const at = Math.trunc(Math.min(entry.at, now));
+            fresh.push({ id: entry.id, accompanimentId, authorId: userId, at, receivedAt: now });
+            if (recipient && this.#notifyMessages)
+              notifications.push({
+                recipientId: recipient,
+                accompanimentId,
+                messageId: entry.id,
+                messageAt: at,
+                createdAt: now,
+              });
+          }
+          if (fresh.length > 0) addWrite(() => storage.messages.record(fresh, notifications));
+        }
         if (pathwayDirty) {
           pathwayDirty = false;
           const previous = resources;
@@ -205,6 +248,7 @@ export class Projector implements RoomWatcher {
       },
       detach: () => {
         unobserveAdaptations();
+        unobserveMessages();
         unobservePathway();
         flushProgress();
       },
@@ -245,6 +289,18 @@ export class Projector implements RoomWatcher {
       if (record) missing.push(record);
     }
     if (missing.length > 0) this.#storage.adaptations.record(missing);
+  }
+
+  #reconcileMessages(doc: Y.Doc, accompanimentId: string, seen: Set<string>): void {
+    const now = this.#clock.now();
+    const missing: MessageRecord[] = [];
+    for (const entry of listMessages(doc)) {
+      if (seen.has(entry.id) || entry.id.length > ID_MAX) continue;
+      seen.add(entry.id);
+      const at = Math.trunc(Math.min(entry.at, now));
+      missing.push({ id: entry.id, accompanimentId, authorId: null, at, receivedAt: now });
+    }
+    if (missing.length > 0) this.#storage.messages.record(missing, []);
   }
 
   /**

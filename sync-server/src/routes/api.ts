@@ -7,6 +7,7 @@ import { FILE_MAX_BYTES, FILE_TOO_BIG, fileRoutes } from './files.ts';
 import { healthRoutes } from './health.ts';
 import { invitationRoutes } from './invitations.ts';
 import { libraryRoutes } from './library.ts';
+import { messageRoutes } from './messages.ts';
 import { organisationRoutes } from './organisation.ts';
 import { MAX_BODY_BYTES, csrfGuard, errorHandler, isMultipartUpload, sessionLoader } from './router.ts';
 import { settingsRoutes } from './settings.ts';
@@ -71,6 +72,7 @@ export function createApi(services: Services) {
   api.route('/', authRoutes(services));
   api.route('/accompaniments', accompanimentRoutes(services));
   api.route('/accompaniments', synthesisRoutes(services));
+  api.route('/accompaniments', messageRoutes(services));
   api.route('/invitations', invitationRoutes(services));
   api.route('/settings', settingsRoutes(services));
   api.route('/organisation', organisationRoutes(services));

@@ -180,4 +180,35 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX file_grants_accompaniment ON file_grants(accompaniment_id);
   `,
+  // 6 — the message thread (MSG1–MSG6): the server's record of each message (never its text), who read the
+  // thread up to when, and the e-mail notifications waiting for the next digest.
+  `
+  CREATE TABLE messages (
+    id TEXT NOT NULL,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    author_id TEXT REFERENCES users(id),
+    at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (accompaniment_id, id)
+  );
+  CREATE TABLE message_reads (
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    last_read_at INTEGER NOT NULL,
+    PRIMARY KEY (accompaniment_id, user_id)
+  );
+  CREATE TABLE notification_queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    message_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX notification_queue_recipient ON notification_queue(recipient_id, id);
+  CREATE TABLE digest_sends (
+    recipient_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    last_sent_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -6,6 +6,7 @@ import { DocUpdates } from './doc-updates.ts';
 import { Files } from './files.ts';
 import { Invitations, OrganisationInvitations } from './invitations.ts';
 import { Library } from './library.ts';
+import { Messages } from './messages.ts';
 import { Organisations } from './organisations.ts';
 import { Sessions } from './sessions.ts';
 import { UserSettings } from './settings.ts';
@@ -27,6 +28,7 @@ export interface Storage {
   organisations: Organisations;
   organisationInvitations: OrganisationInvitations;
   synthesisValidations: SynthesisValidations;
+  messages: Messages;
   /** Runs `fn` in one committed transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -48,6 +50,7 @@ export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}):
     organisations: new Organisations(db),
     organisationInvitations: new OrganisationInvitations(db),
     synthesisValidations: new SynthesisValidations(db),
+    messages: new Messages(db),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

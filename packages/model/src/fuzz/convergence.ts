@@ -32,6 +32,7 @@ import {
   splitStep,
   type Actor,
 } from '../adaptation/adaptation.ts';
+import { listMessages, postMessage } from '../messages/messages.ts';
 import { createRng, type Rng } from './rng.ts';
 
 interface Peer {
@@ -114,8 +115,14 @@ function randomAdaptation(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set
   }
 }
 
-function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>): void {
+function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>, posted: Set<string>): void {
   if (rng.chance(0.5)) return randomAdaptation(rng, doc, added, removed);
+  if (rng.chance(0.1)) {
+    // Messages: both people write, offline too, sometimes within the same millisecond.
+    const text = `${rng.pick(words)} ${rng.int(1000)}`;
+    posted.add(postMessage(doc, rng.pick(actors), text, undefined, 1_000 + rng.int(20)).id);
+    return;
+  }
   const phases = listPhases(doc);
   const steps = listSteps(doc);
   const roll = rng.int(100);
@@ -170,6 +177,7 @@ export function snapshot(doc: Y.Doc): unknown {
     notes: notesText(sharedNotes(doc)),
     synthesis: synthesisText(doc),
     adaptations: listAdaptations(doc),
+    messages: listMessages(doc),
   };
 }
 
@@ -186,6 +194,7 @@ export function runConvergence(seed: number, options: FuzzOptions = {}): void {
   const initial = Y.encodeStateAsUpdate(origin);
   const added = new Set<string>();
   const removed = new Set<string>();
+  const posted = new Set<string>();
   const peers: Peer[] = Array.from({ length: n }, (_, i) => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, initial, 'initial');
@@ -210,7 +219,7 @@ export function runConvergence(seed: number, options: FuzzOptions = {}): void {
   const steps = options.steps ?? 150;
   for (let s = 0; s < steps; s++) {
     const roll = rng.int(100);
-    if (roll < 45) randomOp(rng, rng.pick(peers).doc, added, removed);
+    if (roll < 45) randomOp(rng, rng.pick(peers).doc, added, removed, posted);
     else if (roll < 90) deliverOne();
     else {
       const peer = rng.pick(peers);
@@ -238,5 +247,8 @@ export function runConvergence(seed: number, options: FuzzOptions = {}): void {
   for (const id of added)
     if (!removed.has(id) && !present.has(id))
       throw new Error(`seed ${seed}: step ${id} lost from the pathway`);
+  const messageIds = listMessages(peers[0]!.doc).map((m) => m.id);
+  if (messageIds.length !== posted.size || messageIds.some((id) => !posted.has(id)))
+    throw new Error(`seed ${seed}: messages lost or duplicated`);
   for (const p of peers) p.doc.destroy();
 }

@@ -5,6 +5,8 @@ export const ROOT = {
   steps: 'steps',
   notes: 'notes',
   adaptations: 'adaptations',
+  /** The message thread (an array of messages, oldest pushed first). */
+  messages: 'messages',
   privateNotes: 'privateNotes',
   /** The document de synthèse: one XML fragment per section, under `synthesis.<key>`. */
   synthesisPrefix: 'synthesis.',

@@ -11,6 +11,8 @@ export const cacheKeys = {
   accompaniment: (id: AccompanimentId) => `${CACHE_PREFIX}accompaniment:${id}`,
   /** When this person last left the workspace of an accompaniment (ms since epoch), on this device. */
   lastVisit: (id: AccompanimentId) => `${CACHE_PREFIX}last-visit:${id}`,
+  /** Up to when this person read the message thread of an accompaniment (a message's `at`), on this device. */
+  messagesRead: (id: AccompanimentId) => `${CACHE_PREFIX}messages-read:${id}`,
 };
 
 function storage(): Storage | null {

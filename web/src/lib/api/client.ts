@@ -10,6 +10,7 @@ import type {
   Invitation,
   InvitationInfo,
   Me,
+  MessagesUnread,
   NewAccompaniment,
   SignInInput,
   SignUpInput,
@@ -82,6 +83,10 @@ export const api = {
       'POST',
       `/api/accompaniments/${segment(id)}/synthesis/validation`,
     ),
+  messagesUnread: (id: AccompanimentId) =>
+    request<MessagesUnread>('GET', `/api/accompaniments/${segment(id)}/messages/unread`),
+  markMessagesRead: (id: AccompanimentId, at: number) =>
+    request<MessagesUnread>('POST', `/api/accompaniments/${segment(id)}/messages/read`, { at }),
   synthesisPdfUrl: (id: AccompanimentId) => `/api/accompaniments/${segment(id)}/synthesis.pdf`,
   updateSettings: (settings: CoachSettings) => request<unknown>('PUT', '/api/settings', settings),
   getInvitation: (token: string) => request<InvitationInfo>('GET', `/api/invitations/${segment(token)}`),

@@ -113,3 +113,9 @@ export interface Synthesis {
     current: boolean;
   }[];
 }
+
+/** The caller's unread messages of a thread, as the server recorded them (MSG5). */
+export interface MessagesUnread {
+  unread: number;
+  lastReadAt: number | null;
+}

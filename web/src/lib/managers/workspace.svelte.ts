@@ -16,6 +16,7 @@ import { cacheKeys, loadWithCache, readCache, writeCache } from '../api/cache.ts
 import { api } from '../api/client.ts';
 import type { Accompaniment, Invitation, Me, Role, TimelineEntry } from '../api/types.ts';
 import { DocConnection } from '../sync/doc-connection.svelte.ts';
+import { MessagesState } from '../sync/messages.svelte.ts';
 import { PathwayState } from '../sync/pathway.svelte.ts';
 import { Presence } from '../sync/presence.svelte.ts';
 
@@ -35,6 +36,8 @@ export class WorkspaceManager {
   readonly shared: DocConnection;
   readonly pathway: PathwayState;
   readonly presence: Presence;
+  /** The message thread (in the shared document). */
+  readonly messages: MessagesState;
   readonly notes: ReturnType<typeof sharedNotes>;
   /** The sections of the document de synthèse (in the shared document). */
   readonly synthesisSections: {
@@ -63,6 +66,7 @@ export class WorkspaceManager {
     this.lastVisit = typeof last === 'number' ? last : null;
     this.shared = new DocConnection(docNames(id).shared);
     this.pathway = new PathwayState(this.shared.doc, () => this.actor);
+    this.messages = new MessagesState(this.shared.doc, () => this.actor);
     this.presence = new Presence(this.shared.provider.awareness, {
       id: user.id,
       name: user.name,
@@ -165,6 +169,7 @@ export class WorkspaceManager {
       this.privateDoc = null;
     }
     this.presence.destroy();
+    this.messages.destroy();
     this.pathway.destroy();
     this.shared.destroy();
   }
