@@ -140,13 +140,15 @@ function readStep(id: string, rec: Record): Step | null {
   const order = rec.get('order');
   const phaseId = rec.get('phaseId');
   const status = rec.get('status');
-  if (typeof title !== 'string' || typeof order !== 'string' || typeof phaseId !== 'string') return null;
+  if (typeof order !== 'string' || typeof phaseId !== 'string') return null;
   const parentId = rec.get('parentId');
   const contribution = rec.get('contribution');
   const pulled = rec.get('pulledForwardAt');
   return {
     id: id as StepId,
-    title,
+    // With updates applied out of order, a rename's deletion of the old title can land before the new
+    // title: the step stays listed (untitled for a moment) rather than vanishing from the pathway.
+    title: typeof title === 'string' ? title : '',
     order,
     phaseId: phaseId as PhaseId,
     status: isStepStatus(status) ? status : 'todo',
