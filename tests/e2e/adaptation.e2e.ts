@@ -1,6 +1,6 @@
 import { coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { WorkspacePage } from '../page-models/workspace.ts';
+import { openWorkspaces } from '../page-models/workspace.ts';
 
 test('a pull-forward with its reason reaches the learner live, first in “Aujourd’hui”, and is in the timeline', async ({
   browser,
@@ -10,12 +10,7 @@ test('a pull-forward with its reason reaches the learner live, first in “Aujou
     template: 'bilan',
   });
   const url = `/accompagnements/${accompaniment.id}`;
-  await coach.goto(url);
-  await learner.goto(url);
-  const c = new WorkspacePage(coach);
-  const l = new WorkspacePage(learner);
-  await c.expectStatus('online');
-  await l.expectStatus('online');
+  const { c, l } = await openWorkspaces(coach, learner, url);
   await expect(l.today).toBeVisible();
   await expect(l.today).not.toContainText('Préparer un entretien');
 

@@ -1,18 +1,13 @@
 import { coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { WorkspacePage } from '../page-models/workspace.ts';
+import { openWorkspaces } from '../page-models/workspace.ts';
 
 test('coach and learner co-edit the pathway and the notes live and see each other’s cursor', async ({
   browser,
   server,
 }) => {
   const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
-  await coach.goto(`/accompagnements/${accompaniment.id}`);
-  await learner.goto(`/accompagnements/${accompaniment.id}`);
-  const c = new WorkspacePage(coach);
-  const l = new WorkspacePage(learner);
-  await c.expectStatus('online');
-  await l.expectStatus('online');
+  const { c, l } = await openWorkspaces(coach, learner, `/accompagnements/${accompaniment.id}`);
 
   // Pathway: the coach adds, the learner sees; the learner changes a status, the coach sees.
   await c.addStep("Phase d'investigation", 'Enquête métier : paysagiste');

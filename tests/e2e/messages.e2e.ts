@@ -1,6 +1,6 @@
 import { coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { WorkspacePage } from '../page-models/workspace.ts';
+import { WorkspacePage, openWorkspaces } from '../page-models/workspace.ts';
 
 test('messages: sent offline and delivered on reconnection, answered live, always shown as text', async ({
   browser,
@@ -12,12 +12,7 @@ test('messages: sent offline and delivered on reconnection, answered live, alway
   for (const page of [coach, learner])
     page.on('dialog', (d) => void d.dismiss().then(() => dialogs.push(d.message())));
   const url = `/accompagnements/${accompaniment.id}`;
-  await coach.goto(url);
-  await learner.goto(url);
-  const c = new WorkspacePage(coach);
-  const l = new WorkspacePage(learner);
-  await c.expectStatus('online');
-  await l.expectStatus('online');
+  const { c, l } = await openWorkspaces(coach, learner, url);
   await expect(l.messages.getByRole('heading', { name: 'Messages', exact: true })).toBeVisible();
 
   // The learner writes on the train.

@@ -1,6 +1,6 @@
 import { coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { WorkspacePage } from '../page-models/workspace.ts';
+import { WorkspacePage, openWorkspaces } from '../page-models/workspace.ts';
 
 test('the learner edits offline, reloads offline, reconnects, and both converge with nothing lost', async ({
   browser,
@@ -9,12 +9,7 @@ test('the learner edits offline, reloads offline, reconnects, and both converge 
   const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
   const [, learnerCtx] = contexts;
   const url = `/accompagnements/${accompaniment.id}`;
-  await coach.goto(url);
-  await learner.goto(url);
-  const c = new WorkspacePage(coach);
-  const l = new WorkspacePage(learner);
-  await c.expectStatus('online');
-  await l.expectStatus('online');
+  const { c, l } = await openWorkspaces(coach, learner, url);
   await l.waitForServiceWorker();
   await c.addStep('Phase préliminaire', 'Entretien préalable');
   await expect(l.step('Entretien préalable')).toBeVisible();

@@ -1,6 +1,6 @@
 import { coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { WorkspacePage } from '../page-models/workspace.ts';
+import { WorkspacePage, openWorkspaces } from '../page-models/workspace.ts';
 
 test('the coach’s private notes stay on the coach’s side: never shown, stored, synced or served to the learner', async ({
   browser,
@@ -8,12 +8,7 @@ test('the coach’s private notes stay on the coach’s side: never shown, store
 }) => {
   const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
   const secret = `Hypothèse confidentielle ${Date.now()}`;
-  await coach.goto(`/accompagnements/${accompaniment.id}`);
-  await learner.goto(`/accompagnements/${accompaniment.id}`);
-  const c = new WorkspacePage(coach);
-  const l = new WorkspacePage(learner);
-  await c.expectStatus('online');
-  await l.expectStatus('online');
+  const { c, l } = await openWorkspaces(coach, learner, `/accompagnements/${accompaniment.id}`);
 
   // The coach sees the region with who can read it, and writes in it.
   await expect(c.privateNotesRegion).toBeVisible();

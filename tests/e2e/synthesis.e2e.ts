@@ -1,18 +1,13 @@
 import { COACH, coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
-import { WorkspacePage } from '../page-models/workspace.ts';
+import { openWorkspaces } from '../page-models/workspace.ts';
 
 test('coach and learner co-write the document de synthèse, the learner validates it, both download the PDF', async ({
   browser,
   server,
 }) => {
   const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
-  await coach.goto(`/accompagnements/${accompaniment.id}`);
-  await learner.goto(`/accompagnements/${accompaniment.id}`);
-  const c = new WorkspacePage(coach);
-  const l = new WorkspacePage(learner);
-  await c.expectStatus('online');
-  await l.expectStatus('online');
+  const { c, l } = await openWorkspaces(coach, learner, `/accompagnements/${accompaniment.id}`);
   await expect(c.synthesis).toBeVisible();
   await expect(l.synthesis.getByText('Pas encore validé par la personne accompagnée')).toBeVisible();
 

@@ -130,3 +130,18 @@ export class WorkspacePage {
     });
   }
 }
+
+/** Opens the same workspace for coach and learner and waits until both are synced with the server. */
+export async function openWorkspaces(
+  coach: Page,
+  learner: Page,
+  url: string,
+): Promise<{ c: WorkspacePage; l: WorkspacePage }> {
+  await coach.goto(url);
+  await learner.goto(url);
+  const c = new WorkspacePage(coach);
+  const l = new WorkspacePage(learner);
+  await c.expectStatus('online');
+  await l.expectStatus('online');
+  return { c, l };
+}

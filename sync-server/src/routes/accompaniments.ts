@@ -15,16 +15,14 @@ import {
   skipStep,
   splitStep,
   type AccompanimentId,
-  type Actor,
   type PhaseId,
   type Progress,
   type StepId,
-  type UserId,
 } from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import * as Y from 'yjs';
-import { roleIn } from '../auth/access.ts';
+import { membershipIn, roleIn } from '../auth/access.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import { normalizeEmail } from '../storage/users.ts';
 import { ServerOrigin } from '../sync/hub.ts';
@@ -248,12 +246,7 @@ export function accompanimentRoutes(services: Services) {
   /** The accompaniment and the caller's part in it, or null (404 for strangers, AUTH5). */
   function membership(c: Context<AppEnv>, id: string) {
     const session = c.get('session');
-    if (!session) return null;
-    const acc = storage.accompaniments.find(id);
-    const role = acc ? roleIn(session.user, acc) : null;
-    if (!acc || !role) return null;
-    const actor: Actor = { id: session.user.id as UserId, name: session.user.name, role };
-    return { acc, role, actor, user: session.user };
+    return session ? membershipIn(storage, session.user, id) : null;
   }
 
   app.openapi(create, (c) => {

@@ -11,7 +11,7 @@ import {
 } from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { roleIn } from '../auth/access.ts';
+import { membershipIn } from '../auth/access.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import { renderSynthesisPdf } from '../synthesis/pdf.ts';
 import type { AppEnv, Services } from './context.ts';
@@ -110,13 +110,10 @@ export function synthesisRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
+  /** The accompaniment and the caller's part in it, or null (404 for strangers, AUTH5). */
   function membership(c: Context<AppEnv>, id: string) {
     const session = c.get('session');
-    if (!session) return null;
-    const acc = storage.accompaniments.find(id);
-    const role = acc ? roleIn(session.user, acc) : null;
-    if (!acc || !role) return null;
-    return { acc, role, user: session.user };
+    return session ? membershipIn(storage, session.user, id) : null;
   }
 
   /**
