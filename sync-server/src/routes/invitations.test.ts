@@ -1,8 +1,7 @@
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenHash } from '../auth/tokens.ts';
 import { Agent, uniqueEmail } from '../test-support/http.ts';
+import { startMailCatcher } from '../test-support/smtp.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
 async function coachWithAccompaniment(server: TestServer) {
@@ -158,30 +157,13 @@ describe('invitations without SMTP', () => {
 
 describe('invitations with SMTP', () => {
   const mails: { to: string[]; raw: string }[] = [];
-  let smtp: SMTPServer;
   let smtpPort: number;
 
+  let closeSmtp: () => Promise<void>;
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('latin1'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as AddressInfo).port;
+    ({ port: smtpPort, close: closeSmtp } = await startMailCatcher(mails));
   });
-  afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+  afterAll(() => closeSmtp());
 
   /** Decodes the quoted-printable text part of a raw message. */
   function textPart(raw: string): string {

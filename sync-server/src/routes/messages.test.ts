@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { postMessage, type Actor, type UserId } from '@compagnon/model';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inQuietHours } from '../mail/digest.ts';
 import { fixture, until, type Fixture } from '../test-support/http.ts';
+import { startMailCatcher } from '../test-support/smtp.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 import { SyncClient } from '../test-support/sync-client.ts';
 
@@ -25,33 +24,16 @@ function untilParis(now: number, hour: number): number {
 
 describe('message thread', () => {
   const mails: { to: string[]; raw: string }[] = [];
-  let smtp: SMTPServer;
   let smtpPort: number;
   let server: TestServer;
   let f: Fixture;
   const clients: SyncClient[] = [];
 
+  let closeSmtp: () => Promise<void>;
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('latin1'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as AddressInfo).port;
+    ({ port: smtpPort, close: closeSmtp } = await startMailCatcher(mails));
   });
-  afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+  afterAll(() => closeSmtp());
 
   async function setUp(): Promise<void> {
     server = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, clockControl: true });
