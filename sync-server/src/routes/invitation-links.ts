@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
+import { hashPassword } from '../auth/password.ts';
 import { isWellFormedToken, newToken, tokenHash } from '../auth/tokens.ts';
 import type { InvitationBase } from '../storage/invitations.ts';
+import type { Storage } from '../storage/storage.ts';
+import { EmailTakenError, type User } from '../storage/users.ts';
 
 /** Invitation links live 14 days and serve once (AUTH9, ORG3). */
 export const INVITATION_TTL_MS = 14 * 24 * 3600_000;
@@ -58,4 +61,45 @@ export function invitationCreatedJson(link: NewInvitationLink, email: string, em
     expiresAt: new Date(link.expiresAt).toISOString(),
     emailSent,
   };
+}
+
+export const ACCOUNT_EXISTS =
+  'Un compte existe déjà avec l’adresse e-mail de cette invitation : connectez-vous avec ce compte.';
+
+/** Thrown by an invitation's `link` step to refuse the acceptance; nothing of it is stored. */
+export class AcceptConflict extends Error {
+  readonly status: 409 | 410;
+  constructor(status: 409 | 410, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * Creates the invited person's account and links it (`link`: mark the invitation used, attach the account)
+ * in one transaction, so two concurrent accepts cannot both succeed. Returns the user, or the refusal.
+ */
+export async function createInvitedAccount(
+  storage: Storage,
+  account: { email: string; name: string; password: string; role: User['role'] },
+  link: (user: User) => void,
+): Promise<User | { status: 409 | 410; error: string }> {
+  if (storage.users.findByEmail(account.email)) return { status: 409, error: ACCOUNT_EXISTS };
+  const passwordHash = await hashPassword(account.password);
+  try {
+    return storage.transaction(() => {
+      const user = storage.users.create({
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        passwordHash,
+      });
+      link(user);
+      return user;
+    });
+  } catch (error) {
+    if (error instanceof EmailTakenError) return { status: 409, error: ACCOUNT_EXISTS };
+    if (error instanceof AcceptConflict) return { status: error.status, error: error.message };
+    throw error;
+  }
 }

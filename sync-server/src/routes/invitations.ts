@@ -1,12 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { hashPassword } from '../auth/password.ts';
 import { startSession } from '../auth/session.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { Invitation } from '../storage/invitations.ts';
-import { EmailTakenError, type User } from '../storage/users.ts';
 import { meJson } from './auth.ts';
 import type { Services } from './context.ts';
-import { INVITATION_UNKNOWN, INVITATION_USED, findByToken, invitationGone } from './invitation-links.ts';
+import {
+  AcceptConflict,
+  INVITATION_UNKNOWN,
+  INVITATION_USED,
+  createInvitedAccount,
+  findByToken,
+  invitationGone,
+} from './invitation-links.ts';
 import { newRouter } from './router.ts';
 import { AcceptInvitationSchema, AcceptedSchema, InvitationInfoSchema, errorResponse } from './schemas.ts';
 
@@ -61,17 +66,7 @@ type Lookup =
   | { ok: false; status: 404 | 410; error: string };
 
 const USED = INVITATION_USED;
-const ACCOUNT_EXISTS =
-  'Un compte existe déjà avec l’adresse e-mail de cette invitation : connectez-vous avec ce compte.';
 const HAS_LEARNER = 'Cet accompagnement a déjà sa personne accompagnée.';
-
-class AcceptConflict extends Error {
-  readonly status: 409 | 410;
-  constructor(status: 409 | 410, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
 
 export function invitationRoutes(services: Services) {
   const { storage, publicUrl } = services;
@@ -112,29 +107,17 @@ export function invitationRoutes(services: Services) {
     if (!found.ok) return c.json({ error: found.error }, found.status);
     const { invitation, accompaniment } = found;
     if (accompaniment.learner) return c.json({ error: HAS_LEARNER }, 409);
-    if (storage.users.findByEmail(invitation.email)) return c.json({ error: ACCOUNT_EXISTS }, 409);
-    const passwordHash = await hashPassword(body.password);
-    let user: User;
-    try {
-      // Account, link and single use in one transaction: two concurrent accepts cannot both succeed.
-      user = storage.transaction(() => {
-        const created = storage.users.create({
-          email: invitation.email,
-          name: body.name,
-          role: 'learner',
-          passwordHash,
-        });
+    const user = await createInvitedAccount(
+      storage,
+      { email: invitation.email, name: body.name, password: body.password, role: 'learner' },
+      (created) => {
         if (!storage.invitations.markUsed(invitation.tokenHash, created.id))
           throw new AcceptConflict(410, USED);
         if (!storage.accompaniments.setLearner(accompaniment.id, created.id, services.clock.now()))
           throw new AcceptConflict(409, HAS_LEARNER);
-        return created;
-      });
-    } catch (error) {
-      if (error instanceof EmailTakenError) return c.json({ error: ACCOUNT_EXISTS }, 409);
-      if (error instanceof AcceptConflict) return c.json({ error: error.message }, error.status);
-      throw error;
-    }
+      },
+    );
+    if ('error' in user) return c.json({ error: user.error }, user.status);
     startSession(c, storage, user.id, publicUrl);
     return c.json({ ...meJson(user), accompanimentId: accompaniment.id }, 201);
   });

@@ -1,15 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { hashPassword } from '../auth/password.ts';
 import { startSession } from '../auth/session.ts';
 import type { OrganisationInvitation } from '../storage/invitations.ts';
 import type { Membership } from '../storage/organisations.ts';
-import { EmailTakenError, normalizeEmail, type User } from '../storage/users.ts';
+import { normalizeEmail, type User } from '../storage/users.ts';
 import { meJson } from './auth.ts';
 import type { AppEnv, Services } from './context.ts';
 import {
+  AcceptConflict,
   INVITATION_UNKNOWN,
   INVITATION_USED,
+  createInvitedAccount,
   findByToken,
   invitationCreatedJson,
   invitationGone,
@@ -111,13 +112,8 @@ const accept = createRoute({
 const UNAUTHENTICATED = { error: 'Non connecté·e.' };
 const COACH_ONLY = { error: 'L’organisation est réservée aux personnes qui accompagnent.' };
 const MANAGER_ONLY = { error: 'Seule la ou le responsable de l’organisation peut faire cela.' };
-const ACCOUNT_EXISTS = {
-  error: 'Un compte existe déjà avec l’adresse e-mail de cette invitation : connectez-vous avec ce compte.',
-};
 const EXPIRED =
   'Cette invitation a expiré : demandez une nouvelle invitation à la ou au responsable de l’organisation.';
-
-class AlreadyUsed extends Error {}
 
 /** Organisations, their members and coach invitations (ORG1–ORG3). */
 export function organisationRoutes(services: Services) {
@@ -207,28 +203,16 @@ export function organisationRoutes(services: Services) {
     const found = lookup(c.req.valid('param').token);
     if ('error' in found) return c.json({ error: found.error }, found.status);
     const { invitation } = found;
-    if (storage.users.findByEmail(invitation.email)) return c.json(ACCOUNT_EXISTS, 409);
-    const passwordHash = await hashPassword(body.password);
-    let user: User;
-    try {
-      // Account, membership and single use in one transaction.
-      user = storage.transaction(() => {
-        const created = storage.users.create({
-          email: invitation.email,
-          name: body.name,
-          role: 'coach',
-          passwordHash,
-        });
+    const user = await createInvitedAccount(
+      storage,
+      { email: invitation.email, name: body.name, password: body.password, role: 'coach' },
+      (created) => {
         if (!storage.organisationInvitations.markUsed(invitation.tokenHash, created.id))
-          throw new AlreadyUsed();
+          throw new AcceptConflict(410, INVITATION_USED);
         storage.organisations.addMember(invitation.organisationId, created.id, 'coach', clock.now());
-        return created;
-      });
-    } catch (error) {
-      if (error instanceof EmailTakenError) return c.json(ACCOUNT_EXISTS, 409);
-      if (error instanceof AlreadyUsed) return c.json({ error: INVITATION_USED }, 410);
-      throw error;
-    }
+      },
+    );
+    if ('error' in user) return c.json({ error: user.error }, user.status);
     startSession(c, storage, user.id, publicUrl);
     return c.json(meJson(user), 201);
   });
