@@ -47,7 +47,11 @@ ensure_web_build() {
     xargs sha256sum | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "› Construction de l'application web …"
-    (cd "$ROOT" && pnpm --filter ./web run build) >/dev/null
+    # The stamp is written only after a successful build, so a failed one is retried next time.
+    if ! (cd "$ROOT" && pnpm --filter ./web run build) >/dev/null; then
+      echo "✗ La construction de l'application web a échoué." >&2
+      return 1
+    fi
     echo "$want" >"$stamp"
   fi
 }

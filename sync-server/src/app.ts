@@ -4,6 +4,8 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { LoginThrottle, type ThrottleOptions } from './auth/throttle.ts';
+import type { IceServer } from './call/ice.ts';
+import { CALL_PATH_PREFIX, CallHub } from './call/signalling.ts';
 import { AdjustableClock, systemClock, type Clock } from './clock/clock.ts';
 import { DEMO_PASSWORD, seedDemo, type DemoResult } from './demo/seed.ts';
 import { FileStore } from './files/store.ts';
@@ -14,6 +16,7 @@ import { Projector } from './projections/projector.ts';
 import { createApi } from './routes/api.ts';
 import type { AppEnv, Services } from './routes/context.ts';
 import { errorHandler, securityHeaders } from './routes/router.ts';
+import { Reminders } from './scheduling/reminders.ts';
 import { staticRoutes } from './static/static.ts';
 import type { SynchronousMode } from './storage/db.ts';
 import { openStorage, type Storage } from './storage/storage.ts';
@@ -54,6 +57,8 @@ export interface ServerOptions {
   progressDelayMs?: number;
   /** The message digest window: at most one e-mail per recipient per this many minutes (default 60, MSG4). */
   digestIntervalMinutes?: number;
+  /** STUN/TURN servers handed to both browsers of a video call (`ICE_SERVERS`, SCHED10); default none. */
+  iceServers?: IceServer[];
 }
 
 export interface RunningServer {
@@ -72,6 +77,12 @@ export interface RunningServer {
    * sent; 0 without `SMTP_URL` (MSG4). It also runs every minute.
    */
   runDigest(now?: number): Promise<number>;
+  /**
+   * Sends the appointment reminders due at `now` (default the server clock) and answers how many e-mails
+   * were sent; 0 without `SMTP_URL` (SCHED11). It also runs every minute.
+   */
+  runReminders(now?: number): Promise<number>;
+  calls: CallHub;
   close(): Promise<void>;
 }
 
@@ -84,6 +95,7 @@ export function createApp(services: Services, webDir: string): Hono<AppEnv> {
   app.use('*', securityHeaders);
   app.route('/', createApi(services));
   app.all('/sync/*', (c) => c.json({ error: 'Cette adresse attend une connexion WebSocket.' }, 426));
+  app.all('/call/*', (c) => c.json({ error: 'Cette adresse attend une connexion WebSocket.' }, 426));
   app.route('/', staticRoutes(webDir));
   app.all('*', (c) => c.json({ error: 'Méthode non prise en charge.' }, 405));
   return app;
@@ -130,6 +142,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     `Compagnon <ne-pas-repondre@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`;
   const mailer: Mailer | null = options.smtpUrl ? createMailer(options.smtpUrl, mailFrom, log) : null;
   const sync = new SyncHub({ ...options.sync, storage, log, publicUrl, watcher: projector });
+  const calls = new CallHub({
+    storage,
+    log,
+    clock,
+    publicUrl,
+    iceServers: options.iceServers ?? [],
+    pingIntervalMs: options.sync?.pingIntervalMs,
+  });
   const services: Services = {
     storage,
     log,
@@ -141,6 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clock,
     clockControl,
     fileStore,
+    calls,
   };
   const app = createApp(services, options.webDir ?? path.join(REPO_ROOT, 'web', 'build'));
 
@@ -151,11 +172,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }).catch((error: unknown) => {
     clearInterval(purge);
     void sync.close();
+    void calls.close();
     mailer?.close();
     storage.close();
     throw error;
   });
-  server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head) =>
+    (req.url ?? '').startsWith(CALL_PATH_PREFIX)
+      ? calls.handleUpgrade(req, socket, head)
+      : sync.handleUpgrade(req, socket, head),
+  );
   const port = (server.address() as AddressInfo).port;
   const url = displayUrl(host, port);
   const digest = mailer
@@ -179,6 +205,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const digestTimer = setInterval(() => void runDigest(), 60_000);
   digestTimer.unref();
+  const reminders = mailer
+    ? new Reminders({ storage, mailer, clock, log, baseUrl: () => publicUrl ?? url })
+    : null;
+  const runReminders = async (now: number = clock.now()): Promise<number> => {
+    if (!reminders) return 0;
+    try {
+      return await reminders.run(now);
+    } catch (error) {
+      log.error('Rappels de rendez-vous non envoyés', error);
+      return 0;
+    }
+  };
+  const reminderTimer = setInterval(() => void runReminders(), 60_000);
+  reminderTimer.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -191,11 +231,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clock,
     clockControl,
     runDigest,
+    runReminders,
+    calls,
     close: () => {
       closing ??= (async () => {
         clearInterval(purge);
         clearInterval(digestTimer);
-        await sync.close();
+        clearInterval(reminderTimer);
+        await Promise.all([sync.close(), calls.close()]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -1,6 +1,7 @@
 // Entry point: `node sync-server/src/main.ts` (Node ≥ 24.7 runs the TypeScript directly).
 import path from 'node:path';
 import { REPO_ROOT, demoBanner, startServer } from './app.ts';
+import { parseIceServers, type IceServer } from './call/ice.ts';
 import { consoleLogger } from './log/logger.ts';
 
 function port(value: string | undefined): number {
@@ -23,6 +24,15 @@ function digestInterval(value: string | undefined): number | undefined {
   return n;
 }
 
+function iceServers(value: string | undefined): IceServer[] {
+  try {
+    return parseIceServers(value);
+  } catch (error) {
+    console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
 const env = process.env;
 const server = await startServer({
   port: port(env['PORT']),
@@ -37,6 +47,7 @@ const server = await startServer({
   synchronous: env['SQLITE_SYNCHRONOUS'] === 'FULL' ? 'FULL' : 'NORMAL',
   clockControl: env['COMPAGNON_CLOCK_CONTROL'] === '1',
   digestIntervalMinutes: digestInterval(env['DIGEST_INTERVAL_MINUTES']),
+  iceServers: iceServers(env['ICE_SERVERS']),
   log: consoleLogger,
 }).catch((error: unknown) => {
   console.error(`✗ Démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);

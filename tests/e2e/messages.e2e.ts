@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { coachAndLearner } from '../fixtures/accounts.ts';
 import { expect, test } from '../fixtures/test.ts';
 import { WorkspacePage, openWorkspaces } from '../page-models/workspace.ts';
@@ -63,7 +64,7 @@ test('messages: an empty message is refused, and the other person sees an unread
   const l = new WorkspacePage(learner);
   await l.expectStatus('online');
   await l.messages.getByLabel('Votre message').fill('   ');
-  await l.messages.getByRole('button', { name: 'Envoyer' }).click();
+  await l.messages.getByRole('button', { name: 'Envoyer', exact: true }).click();
   await expect(l.messages.getByRole('alert')).toHaveText('Écrivez un message avant de l’envoyer.');
   await l.sendMessage('Première question');
   await l.sendMessage('Deuxième question');
@@ -87,5 +88,111 @@ test('messages: an empty message is refused, and the other person sees an unread
   // Seen on screen: marked read, here and on the server.
   await expect(c.messages.getByRole('heading', { name: 'Messages', exact: true })).toBeVisible();
   await expect.poll(unread).toBe(0);
+  for (const ctx of contexts) await ctx.close();
+});
+
+// A tiny but real PDF: the server recognises the type from the content.
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n' +
+    'trailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+test('messages: the learner attaches a PDF, the coach downloads it; refused files are explained in French', async ({
+  browser,
+  server,
+}) => {
+  const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
+  const { c, l } = await openWorkspaces(coach, learner, `/accompagnements/${accompaniment.id}`);
+  const files = l.messages.getByLabel('Joindre des fichiers');
+  const chosen = l.messages.getByRole('list', { name: 'Fichiers joints au message' });
+
+  // A type that is never accepted is refused on the device, before anything leaves.
+  await files.setInputFiles({
+    name: 'outil.exe',
+    mimeType: 'application/x-msdownload',
+    buffer: Buffer.from('MZ\x90\x00'),
+  });
+  await expect(l.messages.getByRole('alert')).toHaveText(
+    "« outil.exe » n'est pas d'un type accepté (PDF, image, texte, Word, Excel, PowerPoint ou OpenDocument texte).",
+  );
+  await expect(chosen).toHaveCount(0);
+
+  // A page disguised as an image passes the device's check; the server, which reads the content, refuses it.
+  await files.setInputFiles({
+    name: 'photo.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('<html><script>window.__pwned = 1</script></html>'),
+  });
+  const fake = chosen.getByRole('listitem').filter({ hasText: 'photo.png' });
+  await expect(fake).toContainText('Échec : Type de fichier non accepté');
+  // It cannot leave with a message until it is removed; the text stays in the field.
+  await l.messages.getByLabel('Votre message').fill('Voici mon CV.');
+  await l.messages.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await expect(l.messages.getByRole('alert')).toContainText('Un fichier n’a pas pu être envoyé');
+  await expect(l.messages.getByLabel('Votre message')).toHaveValue('Voici mon CV.');
+  await l.messages.getByRole('button', { name: 'Retirer photo.png du message' }).click();
+  await expect(chosen).toHaveCount(0);
+
+  // The real PDF is uploaded as soon as it is chosen, then leaves with the message.
+  await files.setInputFiles({ name: 'cv-lea.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await expect(chosen.getByRole('listitem').filter({ hasText: 'cv-lea.pdf' })).toContainText('Prêt');
+  await l.messages.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await expect(l.messages.getByLabel('Votre message')).toHaveValue('');
+  await expect(chosen).toHaveCount(0);
+  await expect(l.message('Voici mon CV.').getByRole('link', { name: 'cv-lea.pdf' })).toBeVisible();
+
+  // The coach sees it live and downloads the very bytes, under its name.
+  const link = c.message('Voici mon CV.').getByRole('link', { name: 'cv-lea.pdf' });
+  await expect(link).toBeVisible();
+  await expect(c.message('Voici mon CV.')).toContainText('Léa Martin');
+  const [download] = await Promise.all([coach.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe('cv-lea.pdf');
+  expect(Buffer.compare(await readFile((await download.path())!), PDF)).toBe(0);
+
+  // Only the people of the accompaniment may fetch it.
+  const href = await link.getAttribute('href');
+  const anonymous = await browser.newContext({ baseURL: server.url });
+  expect((await anonymous.request.get(href!)).status()).toBe(401);
+  await anonymous.close();
+  for (const ctx of contexts) await ctx.close();
+});
+
+test('messages: offline, a message with a file waits on the device, survives a reload, and leaves with its file', async ({
+  browser,
+  server,
+}) => {
+  const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
+  const [, learnerCtx] = contexts;
+  const { c, l } = await openWorkspaces(coach, learner, `/accompagnements/${accompaniment.id}`);
+  await l.waitForServiceWorker();
+
+  await learnerCtx!.setOffline(true);
+  await l.expectStatus('offline');
+  await l.messages
+    .getByLabel('Joindre des fichiers')
+    .setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: PDF });
+  const chosen = l.messages.getByRole('list', { name: 'Fichiers joints au message' });
+  await expect(chosen.getByRole('listitem')).toContainText('En attente de connexion');
+  const text = 'Mon attestation, envoyée depuis le train.';
+  await l.sendMessage(text);
+  await expect(chosen).toHaveCount(0);
+  await expect(l.message(text)).toContainText('En attente de ses pièces jointes');
+  await expect(l.message(text)).toContainText('attestation.pdf');
+
+  // The tab reopens, still offline: the message and its file are still waiting on this device.
+  await learner.reload();
+  await l.expectStatus('offline');
+  await expect(l.message(text)).toContainText('En attente de ses pièces jointes');
+  await expect(c.message(text)).toHaveCount(0);
+
+  // Back online: the file goes up, then the message leaves with it; text and file arrive together.
+  await learnerCtx!.setOffline(false);
+  const link = c.message(text).getByRole('link', { name: 'attestation.pdf' });
+  await expect(link).toBeVisible({ timeout: 20_000 });
+  await expect(l.message(text)).not.toContainText('En attente de ses pièces jointes');
+  await expect(l.message(text).getByRole('link', { name: 'attestation.pdf' })).toBeVisible();
+  expect((await coach.request.get((await link.getAttribute('href'))!)).status()).toBe(200);
+  // Posted once.
+  await expect(c.message(text)).toHaveCount(1);
   for (const ctx of contexts) await ctx.close();
 });

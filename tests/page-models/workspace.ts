@@ -60,7 +60,7 @@ export class WorkspacePage {
     const field = this.messages.getByLabel('Votre message');
     await field.fill(text);
     if (via === 'keyboard') await field.press('Control+Enter');
-    else await this.messages.getByRole('button', { name: 'Envoyer' }).click();
+    else await this.messages.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await expect(field).toHaveValue('');
   }
 

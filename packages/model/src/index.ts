@@ -9,5 +9,7 @@ export * from './notes/notes.ts';
 export * from './synthesis/synthesis.ts';
 export * from './adaptation/adaptation.ts';
 export * from './messages/messages.ts';
+export * from './workshop/workshop.ts';
 export * from './templates/templates.ts';
+export * from './exercises/exercises.ts';
 export { Doc, applyUpdate, encodeStateAsUpdate, encodeStateVector, mergeUpdates } from 'yjs';

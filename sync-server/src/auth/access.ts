@@ -1,7 +1,8 @@
-import { parseDocName, type Actor, type UserId } from '@compagnon/model';
+import { parseDocName, parseWorkshopDocName, type Actor, type UserId } from '@compagnon/model';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { User } from '../storage/users.ts';
+import type { Workshop } from '../storage/workshops.ts';
 
 /** The caller's part in an accompaniment, or null when it is none of their business (AUTH3). */
 export function roleIn(user: User, acc: Accompaniment): 'coach' | 'learner' | null {
@@ -22,20 +23,58 @@ export function membershipIn(storage: Storage, user: User, accompanimentId: stri
   return { acc, role, actor, user };
 }
 
-export type DocAccess =
-  | { ok: true; accompaniment: Accompaniment; role: 'shared' | 'private' }
-  | { ok: false; status: 400 | 403 | 404; message: string };
+/** The caller's part in a workshop, or null when they have none (WS2): callers answer 404 to strangers. */
+export function workshopRoleIn(
+  storage: Storage,
+  user: User,
+  workshopId: string,
+): { workshop: Workshop; role: 'coach' | 'participant' } | null {
+  const workshop = storage.workshops.find(workshopId);
+  if (!workshop) return null;
+  if (workshop.coach.id === user.id) return { workshop, role: 'coach' };
+  if (storage.workshops.isParticipant(workshop.id, user.id)) return { workshop, role: 'participant' };
+  return null;
+}
 
 /**
- * Who may open a document over /sync (AUTH3, AUTH4): the shared document to the accompaniment's coach
- * and learner, the private one to its coach only. Someone unrelated gets 404, as for the API (AUTH5).
+ * What a granted document is. Only accompaniment documents are projected (the projector parses the name
+ * itself); workshop documents are stored and synced like any other document and projected by nothing.
+ */
+export type DocAccess =
+  | { ok: true; kind: 'accompaniment'; accompaniment: Accompaniment; role: 'shared' | 'private' }
+  | { ok: true; kind: 'workshop'; workshop: Workshop; role: 'workshop' | 'answers' }
+  | { ok: false; status: 400 | 403 | 404; message: string };
+
+const NO_DOC = { ok: false, status: 404, message: 'Document introuvable.' } as const;
+
+/**
+ * Who may open a document over /sync (AUTH3, AUTH4, WS3): the shared document to the accompaniment's coach
+ * and learner, the private one to its coach only; a workshop's document to its coach and participants, a
+ * participant's answers to that participant and the coach. Someone unrelated gets 404, as for the API (AUTH5).
  */
 export function docAccess(storage: Storage, user: User, docName: string): DocAccess {
+  const workshopDoc = parseWorkshopDocName(docName);
+  if (workshopDoc) {
+    const member = workshopRoleIn(storage, user, workshopDoc.workshopId);
+    if (!member) return NO_DOC;
+    if (workshopDoc.role === 'workshop')
+      return { ok: true, kind: 'workshop', workshop: member.workshop, role: 'workshop' };
+    // The answers of someone who is not (or no longer) a participant do not exist for anyone.
+    if (!storage.workshops.isParticipant(member.workshop.id, workshopDoc.userId)) return NO_DOC;
+    if (member.role !== 'coach' && workshopDoc.userId !== user.id)
+      return {
+        ok: false,
+        status: 403,
+        message:
+          'Ces réponses sont réservées à la personne qui les écrit et à la personne qui anime l’atelier.',
+      };
+    return { ok: true, kind: 'workshop', workshop: member.workshop, role: 'answers' };
+  }
   const parsed = parseDocName(docName);
   if (!parsed) return { ok: false, status: 400, message: 'Nom de document invalide.' };
   const member = membershipIn(storage, user, parsed.accompanimentId);
-  if (!member) return { ok: false, status: 404, message: 'Document introuvable.' };
+  if (!member) return NO_DOC;
   if (parsed.role === 'private' && member.role !== 'coach')
     return { ok: false, status: 403, message: 'Ce document est réservé à la personne qui accompagne.' };
-  return { ok: true, accompaniment: member.acc, role: parsed.role };
+  return { ok: true, kind: 'accompaniment', accompaniment: member.acc, role: parsed.role };
 }

@@ -9,11 +9,29 @@ export type InvitationMail = {
   expiresAt: number;
 } & ({ accompanimentTitle: string } | { organisationName: string });
 
+/** A file sent with an e-mail (the synthesis PDF, SYN8). */
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+/** A prepared e-mail. */
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Where answers go (the coach, for the synthesis sent on their behalf). */
+  replyTo?: string;
+  attachments?: MailAttachment[];
+}
+
 export interface Mailer {
   /** Sends the invitation; resolves false (and logs, without the link) when sending failed. */
   sendInvitation(mail: InvitationMail): Promise<boolean>;
-  /** Sends a prepared e-mail (the message digest); resolves false (and logs) when sending failed. */
-  send(mail: { to: string; subject: string; text: string; html: string }): Promise<boolean>;
+  /** Sends a prepared e-mail (the message digest, the synthesis); resolves false (and logs) when it failed. */
+  send(mail: Mail): Promise<boolean>;
   close(): void;
 }
 

@@ -1,10 +1,16 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { CALL_OPENAPI_PATH } from '../call/signalling.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { accompanimentRoutes } from './accompaniments.ts';
+import { appointmentRoutes } from './appointments.ts';
+import { attendanceRoutes } from './attendance.ts';
 import { authRoutes } from './auth.ts';
+import { availabilityRoutes } from './availability.ts';
+import { calendarRoutes } from './calendar.ts';
 import type { AppEnv, Services } from './context.ts';
 import { FILE_MAX_BYTES, FILE_TOO_BIG, fileRoutes } from './files.ts';
 import { healthRoutes } from './health.ts';
+import { hoursRoutes } from './hours.ts';
 import { invitationRoutes } from './invitations.ts';
 import { libraryRoutes } from './library.ts';
 import { messageRoutes } from './messages.ts';
@@ -13,6 +19,7 @@ import { MAX_BODY_BYTES, csrfGuard, errorHandler, isMultipartUpload, sessionLoad
 import { settingsRoutes } from './settings.ts';
 import { synthesisRoutes } from './synthesis.ts';
 import { testClockRoutes } from './test-clock.ts';
+import { workshopRoutes } from './workshops.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -35,15 +42,19 @@ const SYNC_PATH = {
       'WebSocket de synchronisation Yjs (protocole y-websocket : sync 0, awareness 1, query awareness 3)',
     description:
       'Connexion authentifiée par le cookie de session. Document partagé : coach et accompagné·e ; ' +
-      'document privé : coach seulement. Refus à l’ouverture : 400 nom invalide, 401 sans session, ' +
+      'document privé : coach seulement ; atelier : coach et participant·es ; réponses d’atelier : la ' +
+      'personne et la ou le coach. Refus à l’ouverture : 400 nom invalide, 401 sans session, ' +
       '403 accès ou origine refusés, 404 document introuvable. Fermetures : 1003 message non pris en charge, ' +
-      '1007 message illisible, 1009 message trop gros (> 5 Mio), 1011 erreur de stockage, 4401 session terminée.',
+      '1007 message illisible, 1009 message trop gros (> 5 Mio), 1011 erreur de stockage, 4401 session terminée, 4403 accès retiré.',
     parameters: [
       {
         name: 'docName',
         in: 'path',
         required: true,
-        schema: { type: 'string', pattern: '^[0-9a-f-]{36}\\.(shared|private)$' },
+        schema: {
+          type: 'string',
+          pattern: '^[0-9a-f-]{36}\\.(shared|private|workshop|answers\\.[0-9a-f-]{36})$',
+        },
       },
     ],
     security: [{ session: [] }],
@@ -78,6 +89,13 @@ export function createApi(services: Services) {
   api.route('/organisation', organisationRoutes(services));
   api.route('/library', libraryRoutes(services));
   api.route('/files', fileRoutes(services));
+  // Scheduling (SCHED): their paths span /availability, /appointments, /accompaniments/:id/… and /calendar.
+  api.route('/', availabilityRoutes(services));
+  api.route('/', appointmentRoutes(services));
+  api.route('/', attendanceRoutes(services));
+  api.route('/', hoursRoutes(services));
+  api.route('/', calendarRoutes(services));
+  api.route('/workshops', workshopRoutes(services));
   // Test-only: exists only with a controllable clock (CLOCK1); otherwise the path is an unknown route.
   if (services.clockControl) api.route('/test', testClockRoutes(services.clockControl));
 
@@ -92,7 +110,14 @@ export function createApi(services: Services) {
   api.get('/openapi.json', (c) => {
     if (!document) {
       const generated = api.getOpenAPI31Document(OPENAPI_INFO);
-      document = { ...generated, paths: { ...generated.paths, '/sync/{docName}': SYNC_PATH } };
+      document = {
+        ...generated,
+        paths: {
+          ...generated.paths,
+          '/sync/{docName}': SYNC_PATH,
+          '/call/{appointmentId}': CALL_OPENAPI_PATH,
+        },
+      };
     }
     return c.json(document);
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { LoginThrottle } from '../auth/throttle.ts';
+import type { CallHub } from '../call/signalling.ts';
 import type { AdjustableClock, Clock } from '../clock/clock.ts';
 import type { FileStore } from '../files/store.ts';
 import type { Logger } from '../log/logger.ts';
@@ -31,6 +32,8 @@ export interface Services {
   clockControl: AdjustableClock | null;
   /** The bytes of uploaded files (`DATA_DIR/files`). */
   fileStore: FileStore;
+  /** Video call signalling (SCHED10); absent when the routes run without a WebSocket side. */
+  calls?: CallHub | null;
 }
 
 /**

@@ -275,6 +275,7 @@ describe('[LIB1][LIB2] library', () => {
       fileId: null,
       fileName: null,
       expected: null,
+      exercise: null,
       shared: false,
       owner: { id: f.ids.coach, name: 'Coach A' },
       mine: true,

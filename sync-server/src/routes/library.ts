@@ -1,10 +1,16 @@
-import { isExpectationKind, isResourceKind, newId } from '@compagnon/model';
+import {
+  isExpectationKind,
+  isResourceKind,
+  newId,
+  parseExerciseDefinition,
+  type ExerciseDefinition,
+} from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { LibraryItem, LibraryItemValues } from '../storage/library.ts';
 import type { AppEnv, Services } from './context.ts';
 import { newRouter } from './router.ts';
-import { LibraryItemInputSchema, LibraryItemSchema, errorResponse } from './schemas.ts';
+import { LibraryItemInputSchema, LibraryItemSchema, errorResponse, libraryExercise } from './schemas.ts';
 
 const IdParam = z.object({
   id: z
@@ -28,7 +34,7 @@ const list = createRoute({
   path: '/',
   tags: ['Bibliothèque'],
   summary:
-    'Sa bibliothèque de contenus (ressources et modèles d’étapes) et les éléments partagés par les autres ' +
+    'Sa bibliothèque de contenus (ressources, modèles d’étapes, exercices) et les éléments partagés par les autres ' +
     'personnes de son organisation, du plus récemment modifié',
   responses: { 200: ok('Éléments', z.array(LibraryItemSchema)), ...common },
 });
@@ -37,7 +43,7 @@ const create = createRoute({
   method: 'post',
   path: '/',
   tags: ['Bibliothèque'],
-  summary: 'Ajouter une ressource ou un modèle d’étape',
+  summary: 'Ajouter une ressource, un modèle d’étape ou un exercice',
   request: { body: json(LibraryItemInputSchema) },
   responses: {
     201: ok('Élément créé', LibraryItemSchema),
@@ -77,6 +83,13 @@ const remove = createRoute({
   },
 });
 
+/** A stored exercise as the model reads it today (null if it no longer passes: never handed out broken). */
+function storedExercise(item: LibraryItem): ExerciseDefinition | null {
+  if (item.kind !== 'exercise') return null;
+  const parsed = parseExerciseDefinition(item.exercise);
+  return parsed.ok ? parsed.definition : null;
+}
+
 export function libraryItemJson(item: LibraryItem, viewerId: string) {
   return {
     id: item.id,
@@ -91,6 +104,7 @@ export function libraryItemJson(item: LibraryItem, viewerId: string) {
       item.expectedKind && isExpectationKind(item.expectedKind)
         ? { kind: item.expectedKind, prompt: item.expectedPrompt ?? '' }
         : null,
+    exercise: storedExercise(item),
     shared: item.shared,
     owner: { id: item.ownerId, name: item.ownerName },
     mine: item.ownerId === viewerId,
@@ -107,8 +121,9 @@ const NOT_OWNER = {
     'Cet élément est partagé par une autre personne : seule la personne qui l’a ajouté peut le modifier.',
 };
 const BAD_FILE = { error: 'Ce fichier n’existe pas dans votre bibliothèque : déposez-le d’abord.' };
+const badExercise = (message: string) => ({ error: message, details: [{ path: 'exercise', message }] });
 
-/** A coach's library and what their organisation shares (LIB1–LIB3, ORG4). */
+/** A coach's library and what their organisation shares (LIB1–LIB5, ORG4). */
 export function libraryRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
@@ -118,17 +133,36 @@ export function libraryRoutes(services: Services) {
     return session ? { user: session.user, coach: session.user.role === 'coach' } : null;
   };
 
-  /** Stored values from a validated body; null when the referenced file is not one of the owner's library files. */
+  /**
+   * Stored values from a validated body: `bad-file` when the referenced file is not one of the owner's library
+   * files, the model's French message when an exercise is refused (LIB5).
+   */
   function values(
     ownerId: string,
     body: z.infer<typeof LibraryItemInputSchema>,
     shared: boolean,
-  ): LibraryItemValues | null {
+  ): LibraryItemValues | { error: string } | 'bad-file' {
+    if (body.kind === 'exercise') {
+      const parsed = libraryExercise(body.title, body.exercise);
+      if (!parsed.ok) return { error: parsed.error };
+      return {
+        kind: 'exercise',
+        title: parsed.definition.title,
+        resourceKind: null,
+        body: null,
+        url: null,
+        fileId: null,
+        expectedKind: null,
+        expectedPrompt: null,
+        shared: body.shared ?? shared,
+        exercise: parsed.definition,
+      };
+    }
     const resourceKind = body.resourceKind ?? null;
     const fileId = resourceKind ? (body.fileId ?? null) : null;
     if (fileId) {
       const file = storage.files.find(fileId);
-      if (!file || file.uploaderId !== ownerId || file.accompanimentId !== null) return null;
+      if (!file || file.uploaderId !== ownerId || file.accompanimentId !== null) return 'bad-file';
     }
     const expected =
       body.kind === 'step' && body.expected && body.expected.kind !== 'none' ? body.expected : null;
@@ -161,7 +195,8 @@ export function libraryRoutes(services: Services) {
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
     const v = values(who.user.id, c.req.valid('json'), false);
-    if (!v) return c.json(BAD_FILE, 422);
+    if (v === 'bad-file') return c.json(BAD_FILE, 422);
+    if ('error' in v) return c.json(badExercise(v.error), 400);
     const id = newId<'LibraryItemId'>();
     storage.library.create(id, who.user.id, v, clock.now());
     const item = storage.library.find(id, who.user.id);
@@ -179,7 +214,8 @@ export function libraryRoutes(services: Services) {
     if (!current) return c.json(NOT_FOUND, 404);
     if (current.ownerId !== who.user.id) return c.json(NOT_OWNER, 403);
     const v = values(who.user.id, c.req.valid('json'), current.shared);
-    if (!v) return c.json(BAD_FILE, 422);
+    if (v === 'bad-file') return c.json(BAD_FILE, 422);
+    if ('error' in v) return c.json(badExercise(v.error), 400);
     storage.library.update(id, who.user.id, v, clock.now());
     const item = storage.library.find(id, who.user.id);
     if (!item) return c.json(NOT_FOUND, 404);

@@ -1,14 +1,17 @@
 import {
   ACCOMPANIMENT_KINDS,
   EXPECTATION_KINDS,
+  EXERCISE_LIMITS,
   HOURS_MAX,
   PROMPT_MAX,
+  QUESTION_TYPES,
   REASON_MAX,
   RESOURCE_KINDS,
   STEP_STATUSES,
   STEP_TITLE_MAX,
   TEMPLATE_IDS,
   TITLE_MAX,
+  parseExerciseDefinition,
 } from '@compagnon/model';
 import { z } from '@hono/zod-openapi';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password.ts';
@@ -295,9 +298,59 @@ function isWebUrl(value: string): boolean {
   }
 }
 
+const LIBRARY_KINDS = ['resource', 'step', 'exercise'] as const;
+
+const ChoiceOptionSchema = z.object({ id: z.string(), label: z.string() });
+
+/** The shape of an exercise (documentation; the model's `parseExerciseDefinition` is what validates it). */
+export const ExerciseDefinitionSchema = z
+  .object({
+    title: z.string().openapi({ example: 'Mes valeurs' }),
+    instructions: z.string().optional(),
+    questions: z
+      .array(
+        z.object({
+          id: z.string(),
+          type: z.enum(QUESTION_TYPES),
+          prompt: z.string(),
+          options: z.array(ChoiceOptionSchema).optional().openapi({ description: 'single, multiple' }),
+          cards: z
+            .array(ChoiceOptionSchema)
+            .optional()
+            .openapi({ description: 'ranking : cartes à classer' }),
+          cells: z.array(ChoiceOptionSchema).optional().openapi({ description: 'grid : cases de la grille' }),
+          min: z.number().int().optional().openapi({ description: 'scale' }),
+          max: z.number().int().optional().openapi({ description: 'scale' }),
+          minLabel: z.string().optional(),
+          maxLabel: z.string().optional(),
+        }),
+      )
+      .openapi({
+        description: `1 à ${EXERCISE_LIMITS.questions} questions : text, single, multiple, scale, ranking, grid, timeline`,
+      }),
+  })
+  .openapi('ExerciseDefinition');
+
+/**
+ * An exercise's definition as the model reads it, its title being the item's (LIB5); the model's French message
+ * when it is refused.
+ */
+export function libraryExercise(
+  title: string,
+  exercise: unknown,
+): ReturnType<typeof parseExerciseDefinition> {
+  const withTitle =
+    exercise !== null && typeof exercise === 'object' && !Array.isArray(exercise)
+      ? { ...exercise, title }
+      : exercise;
+  return parseExerciseDefinition(withTitle);
+}
+
 export const LibraryItemInputSchema = z
   .object({
-    kind: z.enum(['resource', 'step'], { error: orMissing('type inconnu (attendu : resource, step)') }),
+    kind: z.enum(LIBRARY_KINDS, {
+      error: orMissing(`type inconnu (attendu : ${LIBRARY_KINDS.join(', ')})`),
+    }),
     title: stepTitle,
     resourceKind: z
       .enum(RESOURCE_KINDS, { error: `type de ressource inconnu (attendu : ${RESOURCE_KINDS.join(', ')})` })
@@ -314,6 +367,10 @@ export const LibraryItemInputSchema = z
       .nullish(),
     fileId: id('fichier').nullish(),
     expected: ExpectationSchema.nullish(),
+    exercise: z.unknown().optional().openapi({
+      description:
+        'exercise : la définition de l’exercice (voir ExerciseDefinition) ; son titre est celui de l’élément',
+    }),
     shared: z.boolean({ error: 'vrai ou faux attendu' }).optional().openapi({
       description:
         'Partagé avec son organisation (faux à la création ; sans lui, une modification garde la valeur)',
@@ -323,7 +380,14 @@ export const LibraryItemInputSchema = z
     const missing = (path: string, message = 'champ obligatoire') =>
       ctx.addIssue({ code: 'custom', path: [path], message });
     if (v.kind === 'resource' && !v.resourceKind) missing('resourceKind');
-    if (v.kind === 'resource' && v.expected) missing('expected', 'réservé aux étapes');
+    if (v.kind !== 'step' && v.expected) missing('expected', 'réservé aux étapes');
+    if (v.kind !== 'exercise' && v.exercise != null) missing('exercise', 'réservé aux exercices');
+    if (v.kind === 'exercise') {
+      if (v.resourceKind) missing('resourceKind', 'pas de ressource dans un exercice');
+      // Its content is checked by the route with the model's rules and messages (LIB5).
+      if (v.exercise == null) missing('exercise');
+      return;
+    }
     if ((v.resourceKind === 'link' || v.resourceKind === 'video') && !v.url) missing('url');
     if (v.resourceKind === 'document' && !v.fileId && !v.url)
       missing('fileId', 'un fichier ou une adresse web est attendu');
@@ -334,7 +398,7 @@ export const LibraryItemInputSchema = z
 export const LibraryItemSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['resource', 'step']),
+    kind: z.enum(LIBRARY_KINDS),
     title: z.string(),
     resourceKind: z.enum(RESOURCE_KINDS).nullable(),
     body: z.string().nullable(),
@@ -342,6 +406,7 @@ export const LibraryItemSchema = z
     fileId: z.string().nullable(),
     fileName: z.string().nullable(),
     expected: ExpectationSchema.nullable(),
+    exercise: ExerciseDefinitionSchema.nullable().openapi({ description: 'Les exercices seulement' }),
     shared: z.boolean().openapi({ description: 'Partagé avec l’organisation de sa ou son auteur·e' }),
     owner: z.object({ id: z.string(), name: z.string() }),
     mine: z
@@ -431,6 +496,7 @@ const FIELD_LABELS: Record<string, string> = {
   url: 'adresse web',
   fileId: 'fichier',
   expected: 'attendu',
+  exercise: 'exercice',
   advanceMs: 'durée',
 };
 

@@ -1,6 +1,6 @@
-// The document de synthèse of an accompaniment (SYN1–SYN6): its text (read from the shared document), the
-// learner's validations, and the PDF.
-import { createHash } from 'node:crypto';
+// The document de synthèse of an accompaniment (SYN1–SYN9): its text (read from the shared document), the
+// learner's validations, the PDF, and its sending to a third party with the learner's consent.
+import { createHash, randomUUID } from 'node:crypto';
 import {
   Doc,
   applyUpdate,
@@ -13,6 +13,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { membershipIn } from '../auth/access.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
+import type { SynthesisConsent, SynthesisSend } from '../storage/synthesis.ts';
 import { renderSynthesisPdf } from '../synthesis/pdf.ts';
 import type { AppEnv, Services } from './context.ts';
 import { newRouter } from './router.ts';
@@ -96,11 +97,189 @@ const pdf = createRoute({
   },
 });
 
+const ConsentParams = IdParam.extend({
+  consentId: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'consentId', in: 'path' }, example: '5c1a0e9e-2b7d-4f7e-9a55-0c8a1b7d3e10' }),
+});
+
+export const CONSENT_NAME_MAX = 100;
+export const CONSENT_PURPOSE_MAX = 500;
+
+const ConsentInputSchema = z
+  .object({
+    recipientName: z
+      .string({ error: 'champ obligatoire' })
+      .trim()
+      .min(1, { error: 'indiquez le nom du destinataire' })
+      .max(CONSENT_NAME_MAX, { error: `au plus ${CONSENT_NAME_MAX} caractères` })
+      .openapi({ example: 'Marc Lefèvre (Pôle emploi)' }),
+    recipientEmail: z
+      .email({ error: 'adresse e-mail invalide' })
+      .max(254, { error: 'adresse e-mail trop longue' })
+      .openapi({ example: 'marc.lefevre@exemple.fr' }),
+    purpose: z
+      .string({ error: 'champ obligatoire' })
+      .trim()
+      .min(1, { error: 'indiquez le but de la transmission' })
+      .max(CONSENT_PURPOSE_MAX, { error: `au plus ${CONSENT_PURPOSE_MAX} caractères` })
+      .openapi({ example: 'Financement de ma formation' }),
+  })
+  .openapi('SynthesisConsentInput');
+
+const ConsentSchema = z
+  .object({
+    id: z.string(),
+    recipientName: z.string(),
+    recipientEmail: z.string(),
+    purpose: z.string(),
+    consentedAt: z.string().openapi({ description: 'Heure du serveur (ISO 8601)' }),
+    by: z.object({ id: z.string(), name: z.string() }),
+    hash: z.string().openapi({ description: 'SHA-256 du texte validé auquel l’accord se rapporte' }),
+    revokedAt: z.string().nullable(),
+    valid: z.boolean().openapi({
+      description: 'Non retiré, donné par la personne accompagnée, et portant sur le texte validé actuel',
+    }),
+    sends: z.array(
+      z.object({
+        sentAt: z.string(),
+        by: z.object({ id: z.string(), name: z.string() }),
+        delivered: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('SynthesisConsent');
+
+const SendInputSchema = z
+  .object({ consentId: z.string({ error: 'champ obligatoire' }).min(1).max(100) })
+  .openapi('SynthesisSendInput');
+
+const SentSchema = z
+  .object({ sentAt: z.string(), to: z.string(), consentId: z.string() })
+  .openapi('SynthesisSent');
+
+const listConsents = createRoute({
+  method: 'get',
+  path: '/{id}/synthesis/consents',
+  tags: ['Synthèse'],
+  summary: 'Les accords de la personne accompagnée pour transmettre sa synthèse (coach et accompagné·e)',
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'Accords', content: { 'application/json': { schema: z.array(ConsentSchema) } } },
+    401: errorResponse('Non connecté·e'),
+    404: errorResponse('Introuvable'),
+  },
+});
+
+const createConsent = createRoute({
+  method: 'post',
+  path: '/{id}/synthesis/consents',
+  tags: ['Synthèse'],
+  summary: 'Donner son accord pour transmettre la synthèse validée à une personne (la personne accompagnée)',
+  request: {
+    params: IdParam,
+    body: { content: { 'application/json': { schema: ConsentInputSchema } }, required: true },
+  },
+  responses: {
+    201: { description: 'Accord enregistré', content: { 'application/json': { schema: ConsentSchema } } },
+    400: errorResponse('Requête invalide'),
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Réservé à la personne accompagnée'),
+    404: errorResponse('Introuvable'),
+    409: errorResponse('La synthèse n’est pas validée dans son état actuel'),
+  },
+});
+
+const revokeConsent = createRoute({
+  method: 'delete',
+  path: '/{id}/synthesis/consents/{consentId}',
+  tags: ['Synthèse'],
+  summary: 'Retirer un accord (la personne accompagnée) : il est conservé, marqué retiré',
+  request: { params: ConsentParams },
+  responses: {
+    200: { description: 'Accord retiré', content: { 'application/json': { schema: ConsentSchema } } },
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Réservé à la personne accompagnée'),
+    404: errorResponse('Introuvable'),
+  },
+});
+
+const send = createRoute({
+  method: 'post',
+  path: '/{id}/synthesis/send',
+  tags: ['Synthèse'],
+  summary: 'Envoyer le PDF de la synthèse par e-mail au destinataire d’un accord valide (le coach)',
+  request: {
+    params: IdParam,
+    body: { content: { 'application/json': { schema: SendInputSchema } }, required: true },
+  },
+  responses: {
+    202: {
+      description: 'E-mail remis au serveur d’envoi',
+      content: { 'application/json': { schema: SentSchema } },
+    },
+    400: errorResponse('Requête invalide'),
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Pas d’accord valide de la personne accompagnée, ou pas le coach'),
+    404: errorResponse('Introuvable'),
+    502: errorResponse('Le serveur d’envoi a refusé l’e-mail'),
+    503: errorResponse('Envoi d’e-mails non configuré'),
+  },
+});
+
 const UNAUTHENTICATED = { error: 'Non connecté·e.' };
 const NOT_FOUND = { error: 'Accompagnement introuvable.' };
 const FORBIDDEN_PDF = {
   error: 'Le document de synthèse est réservé à la personne accompagnée et à son coach.',
 };
+const LEARNER_ONLY_CONSENT = {
+  error: 'Seule la personne accompagnée peut donner ou retirer son accord pour transmettre sa synthèse.',
+};
+const NOT_VALIDATED = {
+  error:
+    'Le document de synthèse doit d’abord être validé dans son état actuel : un accord porte sur une version validée.',
+};
+const CONSENT_NOT_FOUND = { error: 'Accord introuvable.' };
+const COACH_ONLY_SEND = {
+  error: 'Seul le coach de cet accompagnement peut transmettre le document de synthèse.',
+};
+const NO_VALID_CONSENT = {
+  error:
+    'Transmission refusée : il faut un accord de la personne accompagnée, non retiré, portant sur la version validée actuelle du document.',
+};
+const NO_MAILER = { error: 'L’envoi d’e-mails n’est pas configuré sur ce serveur.' };
+const MAIL_FAILED = { error: 'Le serveur d’envoi a refusé l’e-mail. Réessayez plus tard.' };
+
+const dateFr = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The e-mail carrying the synthesis to the person the learner named (SYN8), in French. */
+export function synthesisMail(input: {
+  recipientName: string;
+  learnerName: string;
+  coachName: string;
+  purpose: string;
+  consentedAt: number;
+}): { subject: string; text: string; html: string } {
+  const date = dateFr.format(new Date(input.consentedAt));
+  const subject = `Document de synthèse du bilan de compétences de ${input.learnerName}`;
+  const lines = (q: (s: string) => string) => [
+    `Bonjour ${q(input.recipientName)},`,
+    `${q(input.coachName)} vous transmet le document de synthèse du bilan de compétences de ${q(input.learnerName)}, en pièce jointe (PDF).`,
+    `${q(input.learnerName)} a donné son accord le ${date} pour cette transmission, dans ce but : « ${q(input.purpose)} ».`,
+    `Ce document est confidentiel : ne le communiquez pas à d’autres personnes sans l’accord de ${q(input.learnerName)}.`,
+  ];
+  const text = [...lines((s) => s).flatMap((l) => [l, '']), '— Compagnon'].join('\n');
+  const html = `<!doctype html><html lang="fr"><body style="font-family:sans-serif;line-height:1.5">
+${lines(escapeHtml)
+  .map((l) => `<p>${l}</p>`)
+  .join('\n')}
+<p>— Compagnon</p>
+</body></html>`;
+  return { subject, text, html };
+}
 
 export function synthesisHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -145,6 +324,67 @@ export function synthesisRoutes(services: Services) {
     return { sections, hash, validations };
   }
 
+  /** The hash of the text as it is now, and whether the learner validated that very text. */
+  function currentVersion(acc: Accompaniment): { hash: string; validated: boolean } {
+    const hash = withSharedDoc(acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
+    return { hash, validated: storage.synthesisValidations.list(acc.id).some((v) => v.hash === hash) };
+  }
+
+  /**
+   * A consent lets the coach send the synthesis only while it is the current learner's, not revoked, and
+   * about the validated text as it is now (SYN8): any change of the text needs a new validation and a new
+   * consent.
+   */
+  function consentValid(
+    acc: Accompaniment,
+    consent: SynthesisConsent,
+    version: { hash: string; validated: boolean },
+  ) {
+    return (
+      consent.revokedAt === null &&
+      acc.learner !== null &&
+      consent.by.id === acc.learner.id &&
+      version.validated &&
+      consent.hash === version.hash
+    );
+  }
+
+  function consentJson(
+    acc: Accompaniment,
+    consent: SynthesisConsent,
+    version: { hash: string; validated: boolean },
+    sends: readonly SynthesisSend[],
+  ) {
+    return {
+      id: consent.id,
+      recipientName: consent.recipientName,
+      recipientEmail: consent.recipientEmail,
+      purpose: consent.purpose,
+      consentedAt: new Date(consent.consentedAt).toISOString(),
+      by: consent.by,
+      hash: consent.hash,
+      revokedAt: consent.revokedAt === null ? null : new Date(consent.revokedAt).toISOString(),
+      valid: consentValid(acc, consent, version),
+      sends: sends
+        .filter((x) => x.consentId === consent.id)
+        .map((x) => ({ sentAt: new Date(x.sentAt).toISOString(), by: x.by, delivered: x.delivered })),
+    };
+  }
+
+  async function renderPdf(acc: Accompaniment): Promise<Buffer> {
+    const { sections, validations } = state(acc);
+    const last = validations.at(-1);
+    return renderSynthesisPdf({
+      accompanimentTitle: acc.title,
+      learnerName: acc.learner?.name ?? null,
+      coachName: acc.coach.name,
+      startedAt: acc.createdAt,
+      generatedAt: clock.now(),
+      sections,
+      validation: last ? { by: last.by.name, at: last.validatedAt, current: last.current } : null,
+    });
+  }
+
   app.openapi(get, (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
     const member = membership(c, c.req.valid('param').id);
@@ -182,22 +422,105 @@ export function synthesisRoutes(services: Services) {
     const member = membership(c, c.req.valid('param').id);
     // Unlike the JSON routes, the PDF answers 403 to anyone signed in who is not part of it (SYN5).
     if (!member) return c.json(FORBIDDEN_PDF, 403);
-    const { acc } = member;
-    const { sections, validations } = state(acc);
-    const last = validations.at(-1);
-    const bytes = await renderSynthesisPdf({
-      accompanimentTitle: acc.title,
-      learnerName: acc.learner?.name ?? null,
-      coachName: acc.coach.name,
-      startedAt: acc.createdAt,
-      generatedAt: clock.now(),
-      sections,
-      validation: last ? { by: last.by.name, at: last.validatedAt, current: last.current } : null,
-    });
+    const bytes = await renderPdf(member.acc);
     c.header('Content-Type', 'application/pdf');
     c.header('Content-Disposition', 'attachment; filename="document-de-synthese.pdf"');
     c.header('Content-Length', String(bytes.length));
     return c.body(new Uint8Array(bytes), 200);
+  });
+
+  app.openapi(listConsents, (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const member = membership(c, c.req.valid('param').id);
+    if (!member) return c.json(NOT_FOUND, 404);
+    const { acc } = member;
+    const version = currentVersion(acc);
+    const sends = storage.synthesisConsents.sends(acc.id);
+    return c.json(
+      storage.synthesisConsents.list(acc.id).map((consent) => consentJson(acc, consent, version, sends)),
+      200,
+    );
+  });
+
+  app.openapi(createConsent, (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const member = membership(c, c.req.valid('param').id);
+    if (!member) return c.json(NOT_FOUND, 404);
+    if (member.role !== 'learner') return c.json(LEARNER_ONLY_CONSENT, 403);
+    const { acc } = member;
+    const version = currentVersion(acc);
+    if (!version.validated) return c.json(NOT_VALIDATED, 409);
+    const body = c.req.valid('json');
+    const id = randomUUID();
+    storage.synthesisConsents.add({
+      id,
+      accompanimentId: acc.id,
+      learnerId: member.user.id,
+      recipientName: body.recipientName,
+      recipientEmail: body.recipientEmail.trim(),
+      purpose: body.purpose,
+      consentedAt: clock.now(),
+      hash: version.hash,
+    });
+    return c.json(consentJson(acc, storage.synthesisConsents.find(acc.id, id)!, version, []), 201);
+  });
+
+  app.openapi(revokeConsent, (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const { id: accId, consentId } = c.req.valid('param');
+    const member = membership(c, accId);
+    if (!member) return c.json(NOT_FOUND, 404);
+    if (member.role !== 'learner') return c.json(LEARNER_ONLY_CONSENT, 403);
+    const { acc } = member;
+    // Revoked once: revoking again keeps the first revocation time.
+    storage.synthesisConsents.revoke(acc.id, consentId, clock.now());
+    const consent = storage.synthesisConsents.find(acc.id, consentId);
+    if (!consent) return c.json(CONSENT_NOT_FOUND, 404);
+    const sends = storage.synthesisConsents.sends(acc.id);
+    return c.json(consentJson(acc, consent, currentVersion(acc), sends), 200);
+  });
+
+  app.openapi(send, async (c) => {
+    if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
+    const member = membership(c, c.req.valid('param').id);
+    if (!member) return c.json(NOT_FOUND, 404);
+    if (member.role !== 'coach') return c.json(COACH_ONLY_SEND, 403);
+    const { acc } = member;
+    const consent = storage.synthesisConsents.find(acc.id, c.req.valid('json').consentId);
+    const version = currentVersion(acc);
+    if (!consent || !consentValid(acc, consent, version)) return c.json(NO_VALID_CONSENT, 403);
+    if (!services.mailer) return c.json(NO_MAILER, 503);
+    const pdfBytes = await renderPdf(acc);
+    const mail = synthesisMail({
+      recipientName: consent.recipientName,
+      learnerName: consent.by.name,
+      coachName: acc.coach.name,
+      purpose: consent.purpose,
+      consentedAt: consent.consentedAt,
+    });
+    const delivered = await services.mailer.send({
+      to: consent.recipientEmail,
+      ...mail,
+      replyTo: storage.users.findById(acc.coach.id)?.email,
+      attachments: [
+        { filename: 'document-de-synthese.pdf', content: pdfBytes, contentType: 'application/pdf' },
+      ],
+    });
+    const sentAt = clock.now();
+    // Every attempt is kept, delivered or not: who, when, to whom, which version (SYN9).
+    storage.synthesisConsents.recordSend(acc.id, {
+      consentId: consent.id,
+      byId: member.user.id,
+      sentAt,
+      recipientEmail: consent.recipientEmail,
+      hash: version.hash,
+      delivered,
+    });
+    if (!delivered) return c.json(MAIL_FAILED, 502);
+    return c.json(
+      { sentAt: new Date(sentAt).toISOString(), to: consent.recipientEmail, consentId: consent.id },
+      202,
+    );
   });
 
   return app;

@@ -1,8 +1,10 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, textOrNull, type Row } from './rows.ts';
 
+export type LibraryItemKind = 'resource' | 'step' | 'exercise';
+
 export interface LibraryItemValues {
-  kind: 'resource' | 'step';
+  kind: LibraryItemKind;
   title: string;
   resourceKind: string | null;
   body: string | null;
@@ -12,6 +14,8 @@ export interface LibraryItemValues {
   expectedPrompt: string | null;
   /** Visible to the other coaches of the owner's organisation (ORG4). */
   shared: boolean;
+  /** An exercise's definition (LIB5), validated by the route; stored as JSON. */
+  exercise?: unknown;
 }
 
 export interface LibraryItem extends LibraryItemValues {
@@ -21,6 +25,11 @@ export interface LibraryItem extends LibraryItemValues {
   fileName: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Only an exercise carries a definition. */
+function exerciseJson(values: LibraryItemValues): string | null {
+  return values.kind === 'exercise' && values.exercise != null ? JSON.stringify(values.exercise) : null;
 }
 
 const SELECT = `SELECT i.*, f.name AS file_name, u.name AS owner_name FROM library_items i
@@ -34,12 +43,27 @@ export const VISIBLE_TO = `(i.owner_id = ? OR (i.shared = 1 AND EXISTS (
   SELECT 1 FROM memberships mo JOIN memberships mc ON mc.organisation_id = mo.organisation_id
   WHERE mo.user_id = i.owner_id AND mc.user_id = ?)))`;
 
+function kindOf(value: string): LibraryItemKind {
+  return value === 'step' || value === 'exercise' ? value : 'resource';
+}
+
+/** The stored definition as JSON; a row that cannot be read gives null (the route refuses to show it as valid). */
+function exerciseOf(row: Row): unknown {
+  const json = textOrNull(row, 'exercise');
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 function toItem(row: Row): LibraryItem {
   return {
     id: text(row, 'id'),
     ownerId: text(row, 'owner_id'),
     ownerName: text(row, 'owner_name'),
-    kind: text(row, 'kind') === 'step' ? 'step' : 'resource',
+    kind: kindOf(text(row, 'kind')),
     title: text(row, 'title'),
     resourceKind: textOrNull(row, 'resource_kind'),
     body: textOrNull(row, 'body'),
@@ -49,14 +73,15 @@ function toItem(row: Row): LibraryItem {
     expectedKind: textOrNull(row, 'expected_kind'),
     expectedPrompt: textOrNull(row, 'expected_prompt'),
     shared: int(row, 'shared') === 1,
+    exercise: exerciseOf(row),
     createdAt: int(row, 'created_at'),
     updatedAt: int(row, 'updated_at'),
   };
 }
 
 /**
- * Coaches' content libraries (LIB1): resources and step models, copied into pathways when used; an item may
- * be shared with the owner's organisation (ORG4).
+ * Coaches' content libraries (LIB1): resources, step models and exercises (LIB5), copied into pathways when
+ * used; an item may be shared with the owner's organisation (ORG4).
  */
 export class Library {
   readonly #insert: StatementSync;
@@ -69,12 +94,13 @@ export class Library {
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
       `INSERT INTO library_items (id, owner_id, kind, title, resource_kind, body, url, file_id,
-                                  expected_kind, expected_prompt, shared, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                  expected_kind, expected_prompt, shared, exercise, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#update = db.prepare(
       `UPDATE library_items SET kind = ?, title = ?, resource_kind = ?, body = ?, url = ?, file_id = ?,
-                                expected_kind = ?, expected_prompt = ?, shared = ?, updated_at = ?
+                                expected_kind = ?, expected_prompt = ?, shared = ?, exercise = ?,
+                                updated_at = ?
        WHERE id = ? AND owner_id = ?`,
     );
     this.#delete = db.prepare('DELETE FROM library_items WHERE id = ? AND owner_id = ?');
@@ -97,6 +123,7 @@ export class Library {
       values.expectedKind,
       values.expectedPrompt,
       values.shared ? 1 : 0,
+      exerciseJson(values),
       now,
       now,
     );
@@ -109,6 +136,7 @@ export class Library {
       values.expectedKind,
       values.expectedPrompt,
       values.shared ? 1 : 0,
+      exerciseJson(values),
       now,
       id,
       ownerId,

@@ -211,4 +211,198 @@ export const MIGRATIONS: readonly string[] = [
     last_sent_at INTEGER NOT NULL
   );
   `,
+  // 7 — library exercises (LIB5): `kind` gains 'exercise', whose definition is kept as JSON. SQLite cannot
+  // change a CHECK constraint in place: the table is rebuilt with its rows (no other table references it).
+  `
+  CREATE TABLE library_items_new (
+    id TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('resource', 'step', 'exercise')),
+    title TEXT NOT NULL,
+    resource_kind TEXT,
+    body TEXT,
+    url TEXT,
+    file_id TEXT REFERENCES files(id),
+    expected_kind TEXT,
+    expected_prompt TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    shared INTEGER NOT NULL DEFAULT 0,
+    exercise TEXT CHECK (exercise IS NULL OR json_valid(exercise))
+  );
+  INSERT INTO library_items_new (id, owner_id, kind, title, resource_kind, body, url, file_id, expected_kind,
+                                 expected_prompt, created_at, updated_at, shared)
+    SELECT id, owner_id, kind, title, resource_kind, body, url, file_id, expected_kind, expected_prompt,
+           created_at, updated_at, shared
+      FROM library_items;
+  DROP TABLE library_items;
+  ALTER TABLE library_items_new RENAME TO library_items;
+  CREATE INDEX library_owner ON library_items(owner_id, updated_at);
+  CREATE INDEX library_shared ON library_items(shared, owner_id);
+  `,
+  // 8 — workshops (WS1–WS7): a coach's group workshop, its participants (learners of the coach's
+  // accompaniments), and the poll votes, kept here rather than in the shared document so that nobody can
+  // read who voted what (WS6).
+  `
+  CREATE TABLE workshops (
+    id TEXT PRIMARY KEY,
+    coach_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX workshops_coach ON workshops(coach_id, created_at);
+  CREATE TABLE workshop_participants (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    accompaniment_id TEXT REFERENCES accompaniments(id) ON DELETE SET NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (workshop_id, user_id)
+  );
+  CREATE INDEX workshop_participants_user ON workshop_participants(user_id);
+  CREATE TABLE workshop_votes (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    poll_id TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    option_id TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, poll_id, user_id)
+  );
+  `,
+  // 9 — consent before the synthesis goes to a third party (SYN6–SYN9): the learner's consents, bound to
+  // the hash of the validated text and revoked by setting `revoked_at` once (nothing else ever changes), and
+  // every send of the PDF (who, when, to whom).
+  `
+  CREATE TABLE synthesis_consents (
+    id TEXT PRIMARY KEY,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    learner_id TEXT NOT NULL REFERENCES users(id),
+    recipient_name TEXT NOT NULL,
+    recipient_email TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    consented_at INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX synthesis_consents_acc ON synthesis_consents(accompaniment_id, consented_at);
+  CREATE TRIGGER synthesis_consents_revoke_only BEFORE UPDATE ON synthesis_consents
+  WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL
+    OR NEW.id IS NOT OLD.id OR NEW.accompaniment_id IS NOT OLD.accompaniment_id
+    OR NEW.learner_id IS NOT OLD.learner_id OR NEW.recipient_name IS NOT OLD.recipient_name
+    OR NEW.recipient_email IS NOT OLD.recipient_email OR NEW.purpose IS NOT OLD.purpose
+    OR NEW.consented_at IS NOT OLD.consented_at OR NEW.hash IS NOT OLD.hash
+  BEGIN SELECT RAISE(ABORT, 'synthesis_consents is append-only: only a revocation may be recorded'); END;
+  CREATE TABLE synthesis_sends (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    consent_id TEXT NOT NULL REFERENCES synthesis_consents(id) ON DELETE CASCADE,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    sent_by TEXT NOT NULL REFERENCES users(id),
+    sent_at INTEGER NOT NULL,
+    recipient_email TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    delivered INTEGER NOT NULL CHECK (delivered IN (0, 1))
+  );
+  CREATE INDEX synthesis_sends_acc ON synthesis_sends(accompaniment_id, id);
+  CREATE TRIGGER synthesis_sends_no_update BEFORE UPDATE ON synthesis_sends
+  BEGIN SELECT RAISE(ABORT, 'synthesis_sends is append-only'); END;
+  `,
+  // 10 — scheduling (SCHED1–SCHED12): each coach's availability, appointments with their history of changes
+  // (kept with their reason), video call presence, reminders sent, the learner's personal time, private
+  // calendar feed tokens, and the attendance sheet: append-only and hash-chained per accompaniment (SCHED8).
+  `
+  CREATE TABLE availabilities (
+    coach_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    time_zone TEXT NOT NULL,
+    weekly TEXT NOT NULL CHECK (json_valid(weekly)),
+    exceptions TEXT NOT NULL CHECK (json_valid(exceptions)),
+    reminder_hours INTEGER NOT NULL CHECK (reminder_hours BETWEEN 0 AND 168),
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE appointments (
+    id TEXT PRIMARY KEY,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    coach_id TEXT NOT NULL REFERENCES users(id),
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL CHECK (end_at > start_at),
+    duration_minutes INTEGER NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('video', 'onsite', 'phone')),
+    status TEXT NOT NULL CHECK (status IN ('booked', 'held', 'cancelled')),
+    cancel_reason TEXT,
+    counted_minutes INTEGER,
+    phase TEXT,
+    created_by TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    sequence INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX appointments_coach ON appointments(coach_id, start_at);
+  CREATE INDEX appointments_accompaniment ON appointments(accompaniment_id, start_at);
+  CREATE INDEX appointments_upcoming ON appointments(status, start_at);
+  CREATE TABLE appointment_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    appointment_id TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('booked', 'moved', 'cancelled', 'held', 'duration')),
+    by_user_id TEXT NOT NULL REFERENCES users(id),
+    at INTEGER NOT NULL,
+    reason TEXT,
+    from_start INTEGER,
+    to_start INTEGER,
+    minutes INTEGER,
+    previous_minutes INTEGER
+  );
+  CREATE INDEX appointment_changes_appointment ON appointment_changes(appointment_id, id);
+  CREATE TRIGGER appointment_changes_no_update BEFORE UPDATE ON appointment_changes
+  BEGIN SELECT RAISE(ABORT, 'appointment_changes is append-only'); END;
+  CREATE TABLE appointment_reminders (
+    appointment_id TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    start_at INTEGER NOT NULL,
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (appointment_id, user_id, start_at)
+  );
+  CREATE TABLE call_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    appointment_id TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    joined_at INTEGER NOT NULL,
+    left_at INTEGER
+  );
+  CREATE INDEX call_log_appointment ON call_log(appointment_id, id);
+  CREATE TABLE personal_time (
+    id TEXT PRIMARY KEY,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    date TEXT NOT NULL,
+    minutes INTEGER NOT NULL CHECK (minutes > 0),
+    note TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX personal_time_accompaniment ON personal_time(accompaniment_id, date);
+  CREATE TABLE calendar_feeds (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    token TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE attendance (
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id),
+    seq INTEGER NOT NULL CHECK (seq > 0),
+    appointment_id TEXT NOT NULL REFERENCES appointments(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL CHECK (role IN ('coach', 'learner')),
+    half_day TEXT NOT NULL CHECK (half_day IN ('am', 'pm')),
+    method TEXT NOT NULL CHECK (method IN ('drawn', 'confirmed')),
+    signature TEXT,
+    device_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    corrects_seq INTEGER,
+    reason TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (accompaniment_id, seq)
+  );
+  CREATE UNIQUE INDEX attendance_once ON attendance(appointment_id, user_id, half_day) WHERE corrects_seq IS NULL;
+  CREATE INDEX attendance_appointment ON attendance(appointment_id, seq);
+  CREATE TRIGGER attendance_no_update BEFORE UPDATE ON attendance
+  BEGIN SELECT RAISE(ABORT, 'attendance is append-only'); END;
+  CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance
+  BEGIN SELECT RAISE(ABORT, 'attendance is append-only'); END;
+  `,
 ];

@@ -1,6 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Accompaniments } from './accompaniments.ts';
 import { Adaptations } from './adaptations.ts';
+import { Appointments } from './appointments.ts';
+import { AttendanceLog } from './attendance.ts';
+import { Availabilities } from './availability.ts';
+import { CalendarFeeds } from './calendar-feeds.ts';
 import { openDatabase, transaction, type OpenDatabaseOptions } from './db.ts';
 import { DocUpdates } from './doc-updates.ts';
 import { Files } from './files.ts';
@@ -8,10 +12,12 @@ import { Invitations, OrganisationInvitations } from './invitations.ts';
 import { Library } from './library.ts';
 import { Messages } from './messages.ts';
 import { Organisations } from './organisations.ts';
+import { PersonalTimes } from './personal-time.ts';
 import { Sessions } from './sessions.ts';
 import { UserSettings } from './settings.ts';
-import { SynthesisValidations } from './synthesis.ts';
+import { SynthesisConsents, SynthesisValidations } from './synthesis.ts';
 import { Users } from './users.ts';
+import { Workshops } from './workshops.ts';
 
 /** Every table of the server behind one object; all calls are synchronous (`node:sqlite`). */
 export interface Storage {
@@ -28,7 +34,14 @@ export interface Storage {
   organisations: Organisations;
   organisationInvitations: OrganisationInvitations;
   synthesisValidations: SynthesisValidations;
+  synthesisConsents: SynthesisConsents;
   messages: Messages;
+  workshops: Workshops;
+  availabilities: Availabilities;
+  appointments: Appointments;
+  attendance: AttendanceLog;
+  personalTime: PersonalTimes;
+  calendarFeeds: CalendarFeeds;
   /** Runs `fn` in one committed transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -50,7 +63,14 @@ export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}):
     organisations: new Organisations(db),
     organisationInvitations: new OrganisationInvitations(db),
     synthesisValidations: new SynthesisValidations(db),
+    synthesisConsents: new SynthesisConsents(db),
     messages: new Messages(db),
+    workshops: new Workshops(db),
+    availabilities: new Availabilities(db),
+    appointments: new Appointments(db),
+    attendance: new AttendanceLog(db),
+    personalTime: new PersonalTimes(db),
+    calendarFeeds: new CalendarFeeds(db),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -41,9 +42,16 @@ export class Connection {
   readonly #commit: GroupCommit;
   readonly #log: Logger;
   readonly #onRoomFailure: (room: Room) => void;
+  /** The socket under `ws`, written directly with frames built once per broadcast. */
+  readonly #socket: Duplex;
+  /** The last group-commit flush that wrote to this connection, and whether the socket is corked. */
+  #lastFlush = 0;
+  #corked = false;
 
   constructor(options: {
     ws: WebSocket;
+    /** The upgraded socket that `ws` runs on (the one given to `handleUpgrade`). */
+    socket: Duplex;
     room: Room;
     info: ConnectionInfo;
     commit: GroupCommit;
@@ -51,6 +59,7 @@ export class Connection {
     onRoomFailure: (room: Room) => void;
   }) {
     this.ws = options.ws;
+    this.#socket = options.socket;
     this.room = options.room;
     this.info = options.info;
     this.#commit = options.commit;
@@ -58,16 +67,38 @@ export class Connection {
     this.#onRoomFailure = options.onRoomFailure;
   }
 
-  /** Sends now; only the group commit calls this, once what the message depends on is stored. */
-  sendNow(data: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+  /**
+   * Writes a whole WebSocket frame (see `wsFrame`) now; only the group commit calls this, once what the
+   * frame depends on is stored. Writing to the socket beside `ws` keeps frames whole and in order: with
+   * compression off, `ws` writes its own frames (pings, close) synchronously to the same socket, and
+   * nothing is written once it has started closing. From the second frame of a flush on, the socket is
+   * corked so that the frames leave together; returns true when it corked it (the caller uncorks).
+   */
+  sendFrame(frame: Buffer, flush: number): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
+    const socket = this.#socket;
+    if (socket.writableLength > MAX_BUFFERED_BYTES) {
       this.#log.warn(`Document ${this.room.name} : client trop lent, connexion coupée`);
       this.closed = true;
       this.ws.terminate();
-      return;
+      return false;
     }
-    this.ws.send(data);
+    let corked = false;
+    if (this.#lastFlush === flush) {
+      if (!this.#corked) {
+        socket.cork();
+        this.#corked = corked = true;
+      }
+    } else this.#lastFlush = flush;
+    socket.write(frame);
+    return corked;
+  }
+
+  /** Lets the frames held since `sendFrame` corked the socket leave, in one write. */
+  uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#socket.uncork();
   }
 
   /** Closes this connection with a code and a short reason; further frames from it are ignored. */

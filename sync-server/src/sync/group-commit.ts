@@ -1,12 +1,16 @@
 import type { Logger } from '../log/logger.ts';
+import { Checkpointer } from '../storage/checkpointer.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Connection } from './connection.ts';
+import { wsFrame } from './protocol.ts';
 import type { Room } from './room.ts';
 
+/** One queued frame: to one connection, or (`to` null) to every connection of the room but `except`. */
 interface Outgoing {
   room: Room;
-  conn: Connection;
-  data: Uint8Array;
+  to: Connection | null;
+  except: Connection | null;
+  frame: Buffer;
 }
 
 /**
@@ -15,6 +19,10 @@ interface Outgoing {
  * reads of that turn) the updates are written in ONE SQLite transaction, and only once it has committed
  * are the queued messages sent, in order. Every outgoing message goes through here — relays, but also
  * sync answers and awareness — so no client can see a change before it is stored.
+ *
+ * Cost per delivered update is what bounds the server, so the hot path allocates little: a relay is one
+ * queued entry per update (not per recipient) holding the WebSocket frame built once, written as is to
+ * every socket; a socket that gets several frames in one turn is corked so they leave in one write.
  */
 export class GroupCommit {
   #rows: { room: Room; data: Uint8Array }[] = [];
@@ -22,10 +30,15 @@ export class GroupCommit {
   #outbox: Outgoing[] = [];
   readonly #awarenessRooms = new Set<Room>();
   #scheduled = false;
+  /** Numbers the flushes, so that a connection knows when it gets its second frame of a flush. */
+  #flushes = 0;
+  readonly #corked: Connection[] = [];
   readonly #storage: Storage;
   readonly #log: Logger;
   readonly #compactThreshold: number;
   readonly #onStorageFailure: (room: Room) => void;
+  readonly #checkpointer: Checkpointer;
+  readonly #flushNow = (): void => this.flush();
 
   constructor(options: {
     storage: Storage;
@@ -37,6 +50,7 @@ export class GroupCommit {
     this.#log = options.log;
     this.#compactThreshold = options.compactThreshold;
     this.#onStorageFailure = options.onStorageFailure;
+    this.#checkpointer = new Checkpointer(options.storage.db, options.log);
   }
 
   addRow(room: Room, data: Uint8Array): void {
@@ -54,8 +68,18 @@ export class GroupCommit {
     this.#schedule();
   }
 
-  send(room: Room, conn: Connection, data: Uint8Array): void {
-    this.#outbox.push({ room, conn, data });
+  /** Queues a y-websocket message for one connection. */
+  send(room: Room, conn: Connection, message: Uint8Array): void {
+    this.#outbox.push({ room, to: conn, except: null, frame: wsFrame(message) });
+    this.#schedule();
+  }
+
+  /**
+   * Queues a whole WebSocket frame for every connection of the room but `except` (the update's author);
+   * the recipients are those in the room when the turn ends.
+   */
+  broadcast(room: Room, except: Connection | null, frame: Buffer): void {
+    this.#outbox.push({ room, to: null, except, frame });
     this.#schedule();
   }
 
@@ -67,22 +91,24 @@ export class GroupCommit {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(this.#flushNow);
   }
 
   /** Commits the pending updates, then sends what waited for them. Safe to call at any time. */
   flush(): void {
     this.#scheduled = false;
     const rows = this.#rows;
-    this.#rows = [];
     const writes = this.#writes;
-    this.#writes = [];
-    const touched = new Set<Room>();
+    let touched: Set<Room> | null = null;
     if (rows.length > 0 || writes.length > 0) {
+      this.#rows = [];
+      this.#writes = [];
       const now = Date.now();
+      const docs = this.#storage.docs;
       try {
         const ids = this.#storage.transaction(() => {
-          const appended = rows.map((row) => this.#storage.docs.append(row.room.name, row.data, now));
+          const appended = new Array<number>(rows.length);
+          for (let i = 0; i < rows.length; i++) appended[i] = docs.append(rows[i]!.room.name, rows[i]!.data, now);
           for (const write of writes) {
             try {
               write();
@@ -92,11 +118,13 @@ export class GroupCommit {
           }
           return appended;
         });
-        rows.forEach((row, i) => {
-          row.room.storedRows++;
-          row.room.lastRowId = ids[i]!;
-          touched.add(row.room);
-        });
+        touched = new Set();
+        for (let i = 0; i < rows.length; i++) {
+          const room = rows[i]!.room;
+          room.storedRows++;
+          room.lastRowId = ids[i]!;
+          touched.add(room);
+        }
       } catch (error) {
         // Not stored, so not relayed: the rooms concerned are dropped and their clients resync later.
         this.#log.error('Écriture du journal des documents impossible', error);
@@ -105,23 +133,51 @@ export class GroupCommit {
         for (const room of failed) this.#onStorageFailure(room);
       }
     }
-    for (const room of this.#awarenessRooms) {
-      if (room.destroyed) continue;
-      const message = room.takeAwarenessMessage();
-      if (message) for (const conn of room.conns) this.#outbox.push({ room, conn, data: message });
+    if (this.#awarenessRooms.size > 0) {
+      for (const room of this.#awarenessRooms) {
+        if (room.destroyed) continue;
+        const message = room.takeAwarenessMessage();
+        if (message) this.#outbox.push({ room, to: null, except: null, frame: wsFrame(message) });
+      }
+      this.#awarenessRooms.clear();
     }
-    this.#awarenessRooms.clear();
-    const outbox = this.#outbox;
-    this.#outbox = [];
-    for (const out of outbox) out.conn.sendNow(out.data);
-    for (const room of touched) {
-      if (!room.destroyed && room.storedRows > this.#compactThreshold) {
-        try {
-          room.compact();
-        } catch (error) {
-          this.#log.error(`Compaction du document ${room.name} impossible`, error);
+    if (this.#outbox.length > 0) this.#sendOutbox();
+    if (touched) {
+      for (const room of touched) {
+        if (!room.destroyed && room.storedRows > this.#compactThreshold) {
+          try {
+            room.compact();
+          } catch (error) {
+            this.#log.error(`Compaction du document ${room.name} impossible`, error);
+          }
         }
       }
+      this.#checkpointer.afterFlush();
     }
+  }
+
+  #sendOutbox(): void {
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    const flush = ++this.#flushes;
+    const corked = this.#corked;
+    try {
+      for (const out of outbox) {
+        if (out.to) {
+          if (out.to.sendFrame(out.frame, flush)) corked.push(out.to);
+          continue;
+        }
+        for (const conn of out.room.conns)
+          if (conn !== out.except && conn.sendFrame(out.frame, flush)) corked.push(conn);
+      }
+    } finally {
+      for (const conn of corked) conn.uncork();
+      corked.length = 0;
+    }
+  }
+
+  /** Stops the checkpoint worker; call after the last flush. */
+  close(): Promise<void> {
+    return this.#checkpointer.close();
   }
 }

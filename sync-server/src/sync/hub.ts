@@ -131,7 +131,7 @@ export class SyncHub {
       if (!access.ok) return reject(access.status, access.message);
       const room = this.#room(docName);
       this.#wss.handleUpgrade(req, socket, head, (ws) =>
-        this.#accept(ws, room, {
+        this.#accept(ws, socket, room, {
           userId: session.user.id,
           sessionId: session.id,
           sessionExpiresAt: session.expiresAt,
@@ -171,6 +171,19 @@ export class SyncHub {
         if (conn.info.sessionId === sessionId) conn.close(CLOSE.sessionEnded, 'session terminée');
   }
 
+  /**
+   * Closes the connections of one user to the named documents, whose access was just withdrawn (a
+   * participant removed from a workshop, WS4); their reconnection is then refused by the upgrade checks.
+   */
+  closeUserConnections(userId: string, docNames: readonly string[]): void {
+    for (const name of docNames) {
+      const room = this.#rooms.get(name);
+      if (!room) continue;
+      for (const conn of [...room.conns])
+        if (conn.info.userId === userId) conn.close(CLOSE.accessRevoked, 'accès retiré');
+    }
+  }
+
   /** Stops accepting, closes every connection, stores and compacts every room. */
   async close(): Promise<void> {
     this.#closing = true;
@@ -189,6 +202,7 @@ export class SyncHub {
     this.#commit.flush();
     for (const room of [...this.#rooms.values()]) this.#unload(room);
     this.#wss.close();
+    await this.#commit.close();
   }
 
   #room(docName: string): Room {
@@ -211,7 +225,7 @@ export class SyncHub {
     return room;
   }
 
-  #accept(ws: WebSocket, room: Room, info: Connection['info']): void {
+  #accept(ws: WebSocket, socket: Duplex, room: Room, info: Connection['info']): void {
     if (room.destroyed) {
       // The room was dropped between the checks and the handshake (storage failure): try again.
       ws.close(CLOSE.internalError, 'réessayer');
@@ -219,6 +233,7 @@ export class SyncHub {
     }
     const conn = new Connection({
       ws,
+      socket,
       room,
       info,
       commit: this.#commit,

@@ -21,6 +21,8 @@ export const CLOSE = {
   internalError: 1011,
   /** The session was closed (sign-out) or expired. */
   sessionEnded: 4401,
+  /** The user's access to the document was withdrawn (removed from a workshop). */
+  accessRevoked: 4403,
 } as const;
 
 function message(type: number, sub: number | null, payload: Uint8Array): Uint8Array {
@@ -36,6 +38,56 @@ export const syncStep1Message = (stateVector: Uint8Array): Uint8Array =>
 export const syncStep2Message = (update: Uint8Array): Uint8Array => message(MESSAGE_SYNC, SYNC_STEP2, update);
 export const updateMessage = (update: Uint8Array): Uint8Array => message(MESSAGE_SYNC, SYNC_UPDATE, update);
 export const awarenessMessage = (update: Uint8Array): Uint8Array => message(MESSAGE_AWARENESS, null, update);
+
+const varUintSize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+
+/** Writes the header of a final, binary, unmasked WebSocket frame (RFC 6455 §5.2); returns its length. */
+function writeFrameHeader(frame: Buffer, payloadLength: number): number {
+  frame[0] = 0x82;
+  if (payloadLength < 126) {
+    frame[1] = payloadLength;
+    return 2;
+  }
+  if (payloadLength < 0x10000) {
+    frame[1] = 126;
+    frame.writeUInt16BE(payloadLength, 2);
+    return 4;
+  }
+  frame[1] = 127;
+  frame.writeUInt32BE(0, 2);
+  frame.writeUInt32BE(payloadLength, 6);
+  return 10;
+}
+
+const frameHeaderSize = (payloadLength: number): number =>
+  payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10;
+
+/**
+ * A whole server-to-client WebSocket frame around `message`. Server frames are not masked, so the same
+ * bytes go to every socket: a broadcast is framed once, not once per connection as `ws.send` would.
+ */
+export function wsFrame(message: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(frameHeaderSize(message.length) + message.length);
+  frame.set(message, writeFrameHeader(frame, message.length));
+  return frame;
+}
+
+/** `wsFrame(updateMessage(update))` in one allocation and one copy: the relay of every update. */
+export function updateFrame(update: Uint8Array): Buffer {
+  const payloadLength = 2 + varUintSize(update.length) + update.length;
+  const frame = Buffer.allocUnsafe(frameHeaderSize(payloadLength) + payloadLength);
+  let pos = writeFrameHeader(frame, payloadLength);
+  frame[pos++] = MESSAGE_SYNC;
+  frame[pos++] = SYNC_UPDATE;
+  let n = update.length;
+  while (n > 0x7f) {
+    frame[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  frame[pos++] = n;
+  frame.set(update, pos);
+  return frame;
+}
 
 /** At most this many client states in one awareness update (a real client sends its own, a few at most). */
 const AWARENESS_MAX_ENTRIES = 1000;

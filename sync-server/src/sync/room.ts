@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommit } from './group-commit.ts';
-import { awarenessMessage, syncStep1Message, updateMessage } from './protocol.ts';
+import { awarenessMessage, syncStep1Message, updateFrame } from './protocol.ts';
 
 /** What a watcher of a room (the projections) is told; see `RoomWatcher` in hub.ts. */
 export interface RoomHooks {
@@ -176,9 +176,9 @@ export class Room {
         this.#log.error(`Document ${this.name} : échec de la mise à jour des projections`, error);
       }
     }
-    if (this.conns.size === 0) return;
-    const message = updateMessage(update);
-    for (const conn of this.conns) if (conn !== origin) this.#commit.send(this, conn, message);
+    // One frame per update, whatever the number of recipients (the group commit writes it to each).
+    const author = this.conns.has(origin as Connection) ? (origin as Connection) : null;
+    if (this.conns.size > (author ? 1 : 0)) this.#commit.broadcast(this, author, updateFrame(update));
   }
 
   #onAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {

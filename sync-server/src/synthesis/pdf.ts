@@ -21,7 +21,7 @@ export interface PdfFonts {
 }
 
 /** Helvetica is built into every PDF reader; it covers French (WinAnsi) but not every character. */
-const HELVETICA: PdfFonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+export const HELVETICA: PdfFonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
 /** Debian's DejaVu Sans (fonts-dejavu-core): embedded, it covers far more than Latin-1. */
 const DEJAVU: PdfFonts = {
@@ -35,7 +35,7 @@ export function defaultFonts(): PdfFonts {
 }
 
 /** Characters Helvetica's WinAnsi encoding lacks, replaced by their nearest equivalent. */
-function forHelvetica(text: string): string {
+export function forHelvetica(text: string): string {
   return text
     .normalize('NFC')
     .replace(/[\u202f\u2007\u2009]/g, '\u00a0')

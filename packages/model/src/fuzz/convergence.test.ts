@@ -11,7 +11,23 @@ describe('[MODEL4] convergence fuzz', () => {
   // 3554: a rename's deletion of the old title applied before the new title left a step invisible, so removing
   // its parent deleted a sub-step nobody could see.
   it.each([1, 2, 3, 42, 3554])('regression seed %i converges', (seed) => {
+    // Without exercises the seed replays exactly the scenario it was recorded with; with them, a richer one.
+    expect(() => runConvergence(seed, { exercises: false })).not.toThrow();
     expect(() => runConvergence(seed)).not.toThrow();
+  });
+
+  it('exercise operations really run: placed, answered of every kind, commented', () => {
+    const totals = { exercises: 0, comments: 0, answered: 0 };
+    for (let seed = 1; seed <= 3; seed++) {
+      const summary = runConvergence(seed);
+      totals.exercises += summary.exercises;
+      totals.comments += summary.comments;
+      totals.answered += summary.answered;
+    }
+    expect(totals.exercises).toBeGreaterThan(0);
+    expect(totals.comments).toBeGreaterThan(0);
+    expect(totals.answered).toBeGreaterThan(totals.exercises);
+    expect(runConvergence(7, { exercises: false }).exercises).toBe(0);
   });
 
   it(

@@ -33,6 +33,32 @@ import {
   type Actor,
 } from '../adaptation/adaptation.ts';
 import { listMessages, postMessage } from '../messages/messages.ts';
+import {
+  ExerciseError,
+  QUESTION_TYPES,
+  addExerciseComment,
+  addGridItem,
+  addTimelineEvent,
+  answerTextFragment,
+  exerciseHistory,
+  listExerciseComments,
+  listExercises,
+  moveCard,
+  noteTextAnswered,
+  placeExercise,
+  readAnswers,
+  removeExercise,
+  removeGridItem,
+  removeTimelineEvent,
+  reopenExercise,
+  setMultipleChoice,
+  setScale,
+  setSingleChoice,
+  submitExercise,
+  updateGridItem,
+  updateTimelineEvent,
+  type Question,
+} from '../exercises/exercises.ts';
 import { createRng, type Rng } from './rng.ts';
 
 interface Peer {
@@ -45,6 +71,8 @@ interface Peer {
 export interface FuzzOptions {
   peers?: number;
   steps?: number;
+  /** Interleave exercise operations (default true). Off replays the scenarios recorded before exercises. */
+  exercises?: boolean;
 }
 
 const words = ['Entretien', 'Analyse', 'Tests', 'Enquête métier', 'Synthèse', 'Projet', 'Réseau', 'CV'];
@@ -169,6 +197,130 @@ function randomOp(rng: Rng, doc: Y.Doc, added: Set<string>, removed: Set<string>
   }
 }
 
+/** What the exercise operations did, to check after the merge that nothing was lost. */
+interface ExerciseTrack {
+  /** Comment id → its exercise. */
+  comments: Map<string, string>;
+  removed: Set<string>;
+}
+
+const abc = ['a', 'b', 'c'].map((id) => ({ id, label: id.toUpperCase() }));
+/** One question of every type, kept small: every pending update carries the definition, and runs stay fast. */
+const fuzzQuestions: Question[] = [
+  { id: 't', type: 'text', prompt: 'Texte' },
+  { id: 's', type: 'single', prompt: 'Un choix', options: abc },
+  { id: 'm', type: 'multiple', prompt: 'Des choix', options: abc },
+  { id: 'n', type: 'scale', prompt: 'Échelle', min: 1, max: 5 },
+  { id: 'r', type: 'ranking', prompt: 'Classement', cards: [...abc, { id: 'd', label: 'D' }] },
+  { id: 'g', type: 'grid', prompt: 'Grille', cells: abc.slice(0, 2) },
+  { id: 'l', type: 'timeline', prompt: 'Ligne de vie' },
+];
+if (fuzzQuestions.map((q) => q.type).join() !== QUESTION_TYPES.join())
+  throw new Error('the fuzz must cover every question type');
+
+/**
+ * Exercises (issue: interactive exercises): the coach places them, both people answer every kind of question
+ * and comment, offline too. Driven by their own random stream so that the pathway scenarios stay as they were.
+ */
+function randomExerciseOp(rng: Rng, doc: Y.Doc, track: ExerciseTrack): void {
+  const exercises = listExercises(doc);
+  const actor = rng.pick(actors);
+  // Five-minute ticks over an hour: history coalescing both applies and not, and ties in time are frequent.
+  const now = 1_000_000 + rng.int(12) * 5 * 60_000;
+  const roll = rng.int(100);
+  try {
+    if (roll < 8 || exercises.length === 0) {
+      const steps = listSteps(doc);
+      if (steps.length === 0) return;
+      const definition = { title: `Exercice ${rng.int(100)}`, questions: fuzzQuestions };
+      placeExercise(doc, { stepId: rng.pick(steps).id, definition, actor: actors[0]!, now });
+      return;
+    }
+    const ex = rng.pick(exercises);
+    const id = ex.id;
+    if (roll < 10) {
+      removeExercise(doc, id);
+      track.removed.add(id);
+      return;
+    }
+    if (roll < 14) {
+      if (ex.status === 'submitted') reopenExercise(doc, id, actor, now);
+      else submitExercise(doc, id, actor, now);
+      return;
+    }
+    const q = rng.pick(ex.definition.questions);
+    if (roll < 26) {
+      const comment = addExerciseComment(doc, id, q.id, actor, `${rng.pick(words)} ${rng.int(1000)}`, now);
+      track.comments.set(comment.id, id);
+      return;
+    }
+    const answers = readAnswers(doc, id);
+    switch (q.type) {
+      case 'text': {
+        const fragment = answerTextFragment(doc, id, q.id);
+        const last = fragment.get(fragment.length - 1);
+        if (last instanceof Y.XmlElement && rng.chance(0.5)) {
+          const text = last.get(0);
+          if (text instanceof Y.XmlText) text.insert(rng.int(text.length + 1), ` ${rng.pick(words)}`);
+        } else appendNoteParagraph(fragment, `${rng.pick(words)} ${rng.int(1000)}`);
+        noteTextAnswered(doc, id, q.id, actor, now);
+        break;
+      }
+      case 'single':
+        setSingleChoice(doc, id, q.id, rng.chance(0.15) ? null : rng.pick(q.options).id, actor, now);
+        break;
+      case 'multiple':
+        setMultipleChoice(doc, id, q.id, rng.pick(q.options).id, rng.chance(0.6), actor, now);
+        break;
+      case 'scale':
+        setScale(doc, id, q.id, rng.chance(0.15) ? null : q.min + rng.int(q.max - q.min + 1), actor, now);
+        break;
+      case 'ranking':
+        moveCard(doc, id, q.id, rng.pick(q.cards).id, rng.int(q.cards.length + 1), actor, now);
+        break;
+      case 'grid': {
+        const items = answers.grid[q.id] ?? [];
+        const r = rng.int(10);
+        if (r < 5 || items.length === 0)
+          addGridItem(doc, id, q.id, rng.pick(q.cells).id, `${rng.pick(words)} ${rng.int(100)}`, actor, now);
+        else if (r < 8) updateGridItem(doc, id, q.id, rng.pick(items).id, `${rng.pick(words)}`, actor, now);
+        else removeGridItem(doc, id, q.id, rng.pick(items).id, actor, now);
+        break;
+      }
+      case 'timeline': {
+        const events = answers.timeline[q.id] ?? [];
+        const date = `${1990 + rng.int(30)}${rng.chance(0.5) ? `-0${1 + rng.int(9)}` : ''}`;
+        const feeling = rng.pick(['positive', 'neutral', 'negative'] as const);
+        const r = rng.int(10);
+        if (r < 5 || events.length === 0)
+          addTimelineEvent(doc, id, q.id, { date, label: rng.pick(words), feeling }, actor, now);
+        else if (r < 8) {
+          // Patches of one field or another, so that concurrent patches of one event merge field by field.
+          const patch = rng.pick([{ date }, { label: rng.pick(words) }, { feeling }]);
+          updateTimelineEvent(doc, id, q.id, rng.pick(events).id, patch, actor, now);
+        } else removeTimelineEvent(doc, id, q.id, rng.pick(events).id, actor, now);
+        break;
+      }
+    }
+  } catch (error) {
+    // A refused answer (e.g. an item removed meanwhile) changes nothing.
+    if (!(error instanceof ExerciseError)) throw error;
+  }
+}
+
+/** Every exercise as the UI reads it: definition, status, answers (text ones too), comments and history. */
+function exercisesSnapshot(doc: Y.Doc): unknown {
+  return listExercises(doc).map((ex) => ({
+    ...ex,
+    answers: readAnswers(doc, ex.id),
+    texts: ex.definition.questions
+      .filter((q) => q.type === 'text')
+      .map((q) => notesText(answerTextFragment(doc, ex.id, q.id))),
+    comments: listExerciseComments(doc, ex.id),
+    history: exerciseHistory(doc, ex.id),
+  }));
+}
+
 /** The observable state of a document, as the UI and reports read it. */
 export function snapshot(doc: Y.Doc): unknown {
   return {
@@ -178,6 +330,7 @@ export function snapshot(doc: Y.Doc): unknown {
     synthesis: synthesisText(doc),
     adaptations: listAdaptations(doc),
     messages: listMessages(doc),
+    exercises: exercisesSnapshot(doc),
   };
 }
 
@@ -186,7 +339,16 @@ export function snapshot(doc: Y.Doc): unknown {
  * order while going offline and online, then all reconnect. Throws (naming the seed) unless every peer ends
  * equal and valid, with no step duplicated and none lost except those removed.
  */
-export function runConvergence(seed: number, options: FuzzOptions = {}): void {
+/** What a run ended with, so that tests can tell the operations really happened. */
+export interface FuzzSummary {
+  steps: number;
+  messages: number;
+  exercises: number;
+  comments: number;
+  answered: number;
+}
+
+export function runConvergence(seed: number, options: FuzzOptions = {}): FuzzSummary {
   const rng = createRng(seed);
   // Ids and Yjs client ids come from the seed too (ties between concurrent inserts break by them), so that
   // FUZZ_SEED replays a failure exactly.
@@ -201,13 +363,13 @@ export function runConvergence(seed: number, options: FuzzOptions = {}): void {
       typeof randomUUID
     >;
   try {
-    runSeeded(seed, rng, options);
+    return runSeeded(seed, rng, options);
   } finally {
     globalThis.crypto.randomUUID = randomUUID;
   }
 }
 
-function runSeeded(seed: number, rng: Rng, options: FuzzOptions): void {
+function runSeeded(seed: number, rng: Rng, options: FuzzOptions): FuzzSummary {
   const n = options.peers ?? 3 + rng.int(2);
   const origin = new Y.Doc();
   origin.clientID = 999;
@@ -216,6 +378,9 @@ function runSeeded(seed: number, rng: Rng, options: FuzzOptions): void {
   const added = new Set<string>();
   const removed = new Set<string>();
   const posted = new Set<string>();
+  const track: ExerciseTrack = { comments: new Map(), removed: new Set() };
+  // Exercise operations draw from their own stream: the main stream replays the same pathway scenario.
+  const exerciseRng = options.exercises === false ? null : createRng(seed ^ 0x2c1b3c6d);
   const peers: Peer[] = Array.from({ length: n }, (_, i) => {
     const doc = new Y.Doc();
     doc.clientID = 1000 + i;
@@ -247,6 +412,7 @@ function runSeeded(seed: number, rng: Rng, options: FuzzOptions): void {
       const peer = rng.pick(peers);
       peer.online = !peer.online;
     }
+    if (exerciseRng?.chance(0.25)) randomExerciseOp(exerciseRng, exerciseRng.pick(peers).doc, track);
   }
 
   // Everyone comes back online: queued updates flow, then a state-vector exchange as y-websocket does.
@@ -272,5 +438,33 @@ function runSeeded(seed: number, rng: Rng, options: FuzzOptions): void {
   const messageIds = listMessages(peers[0]!.doc).map((m) => m.id);
   if (messageIds.length !== posted.size || messageIds.some((id) => !posted.has(id)))
     throw new Error(`seed ${seed}: messages lost or duplicated`);
+  const exercises = listExercises(peers[0]!.doc);
+  const commentIds = exercises.flatMap((ex) => listExerciseComments(peers[0]!.doc, ex.id).map((c) => c.id));
+  if (new Set(commentIds).size !== commentIds.length)
+    throw new Error(`seed ${seed}: a comment appears twice`);
+  const commented = new Set(commentIds);
+  for (const [commentId, exerciseId] of track.comments)
+    if (!track.removed.has(exerciseId) && !commented.has(commentId))
+      throw new Error(`seed ${seed}: comment ${commentId} lost`);
+  for (const ex of exercises) {
+    const answers = readAnswers(peers[0]!.doc, ex.id);
+    for (const q of ex.definition.questions)
+      if (q.type === 'ranking') {
+        const ranked = [...(answers.ranking[q.id] ?? [])].sort();
+        if (JSON.stringify(ranked) !== JSON.stringify(q.cards.map((c) => c.id).sort()))
+          throw new Error(`seed ${seed}: ranking ${q.id} is not a permutation of its cards`);
+      }
+  }
+  const summary: FuzzSummary = {
+    steps: ids.length,
+    messages: messageIds.length,
+    exercises: exercises.length,
+    comments: commentIds.length,
+    answered: exercises.reduce(
+      (n, ex) => n + exerciseHistory(peers[0]!.doc, ex.id).filter((e) => e.kind === 'answered').length,
+      0,
+    ),
+  };
   for (const p of peers) p.doc.destroy();
+  return summary;
 }

@@ -6,6 +6,8 @@ export type AccompanimentId = Brand<string, 'AccompanimentId'>;
 export type PhaseId = Brand<string, 'PhaseId'>;
 export type StepId = Brand<string, 'StepId'>;
 export type UserId = Brand<string, 'UserId'>;
+export type ExerciseId = Brand<string, 'ExerciseId'>;
+export type WorkshopId = Brand<string, 'WorkshopId'>;
 
 /** A random identifier, unique enough to be created offline on any peer without coordination. */
 export function newId<T extends string>(): Brand<string, T> {

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { UserId } from '../ids/ids.ts';
 import type { Actor } from '../adaptation/adaptation.ts';
 import {
+  MESSAGE_ATTACHMENTS_MAX,
   MESSAGE_MAX,
   MessageError,
   listMessages,
@@ -49,6 +50,38 @@ describe('messages', () => {
     expect(() => postMessage(doc, coach, 'x'.repeat(MESSAGE_MAX + 1))).toThrow(/5000 caractères/);
     expect(postMessage(doc, coach, 'x'.repeat(MESSAGE_MAX)).text).toHaveLength(MESSAGE_MAX);
     expect(listMessages(doc)).toHaveLength(1);
+  });
+
+  it('takes a message made of files only, never an empty one, and at most 10 files', () => {
+    const doc = new Y.Doc();
+    const file = { fileId: 'f1', name: 'cv.pdf', size: 10, type: 'application/pdf' };
+    expect(postMessage(doc, learner, '  ', [file]).text).toBe('');
+    expect(listMessages(doc)[0]!.attachments).toEqual([file]);
+    expect(() => postMessage(doc, learner, '', [])).toThrow(/Écrivez un message/);
+    const many = Array.from({ length: MESSAGE_ATTACHMENTS_MAX + 1 }, (_, i) => ({
+      ...file,
+      fileId: `f${i}`,
+    }));
+    expect(() => postMessage(doc, learner, 'trop', many)).toThrow(/10 pièces jointes/);
+    expect(listMessages(doc)).toHaveLength(1);
+  });
+
+  it('leaves out malformed attachments written by a faulty peer', () => {
+    const doc = new Y.Doc();
+    const good = { fileId: 'f1', name: 'cv.pdf', size: 10, type: 'application/pdf' };
+    doc.getArray<unknown>('messages').push([
+      {
+        id: 'm1',
+        at: 1,
+        by: { id: 'x', name: 'X', role: 'learner' },
+        text: 'voir pièce',
+        attachments: [good, { fileId: 3 }, { ...good, size: 'grand' }, null, { ...good, extra: '<script>' }],
+      },
+      { id: 'm2', at: 2, by: { id: 'x', name: 'X', role: 'learner' }, text: 'rien', attachments: 'x' },
+    ]);
+    const [first, second] = listMessages(doc);
+    expect(first!.attachments).toEqual([good, good]);
+    expect(second!.attachments).toBeUndefined();
   });
 
   it('ignores malformed entries written by a faulty peer', () => {

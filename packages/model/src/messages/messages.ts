@@ -18,10 +18,12 @@ export interface Message {
 }
 
 export const MESSAGE_MAX = 5000;
+/** Files one message may carry. */
+export const MESSAGE_ATTACHMENTS_MAX = 10;
 
 /** A message was refused; the message is meant for the user, in French. */
 export class MessageError extends Error {
-  readonly code: 'empty' | 'too-long';
+  readonly code: 'empty' | 'too-long' | 'too-many-files';
   constructor(code: MessageError['code'], message: string) {
     super(message);
     this.name = 'MessageError';
@@ -47,7 +49,30 @@ function isMessage(value: unknown): value is Message {
   );
 }
 
-/** Appends a message to the thread and answers it. Text is trimmed, 1–5000 characters. */
+function isAttachment(value: unknown): value is Attachment {
+  if (value === null || typeof value !== 'object') return false;
+  const a = value as Partial<Record<keyof Attachment, unknown>>;
+  return (
+    typeof a.fileId === 'string' &&
+    a.fileId.length > 0 &&
+    typeof a.name === 'string' &&
+    typeof a.size === 'number' &&
+    Number.isFinite(a.size) &&
+    a.size >= 0 &&
+    typeof a.type === 'string'
+  );
+}
+
+/** Only well-formed attachments, copied field by field (a faulty peer may write anything there). */
+function cleanAttachments(value: unknown): Attachment[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isAttachment).map(({ fileId, name, size, type }) => ({ fileId, name, size, type }));
+}
+
+/**
+ * Appends a message to the thread and answers it. Text is trimmed, at most 5000 characters; it may be empty
+ * only when the message carries files (at most 10).
+ */
 export function postMessage(
   doc: Y.Doc,
   actor: Actor,
@@ -56,28 +81,42 @@ export function postMessage(
   now: number = Date.now(),
 ): Message {
   const clean = text.trim();
-  if (!clean) throw new MessageError('empty', 'Écrivez un message avant de l’envoyer.');
+  const files = cleanAttachments(attachments);
+  if (!clean && files.length === 0) throw new MessageError('empty', 'Écrivez un message avant de l’envoyer.');
   if (clean.length > MESSAGE_MAX)
     throw new MessageError('too-long', `Un message ne peut pas dépasser ${MESSAGE_MAX} caractères.`);
+  if (files.length > MESSAGE_ATTACHMENTS_MAX)
+    throw new MessageError(
+      'too-many-files',
+      `Un message ne peut pas porter plus de ${MESSAGE_ATTACHMENTS_MAX} pièces jointes.`,
+    );
   const message: Message = {
     id: newId(),
     at: now,
     by: { id: actor.id, name: actor.name, role: actor.role },
     text: clean,
-    ...(attachments && attachments.length > 0 ? { attachments: attachments.map((a) => ({ ...a })) } : {}),
+    ...(files.length > 0 ? { attachments: files } : {}),
   };
   thread(doc).push([message]);
   return message;
 }
 
-/** The thread, oldest first; messages of the same millisecond keep the log's order (the same on every peer). */
+/**
+ * The thread, oldest first; messages of the same millisecond keep the log's order (the same on every peer).
+ * Malformed attachments are left out.
+ */
 export function listMessages(doc: Y.Doc): Message[] {
   return thread(doc)
     .toArray()
     .map((entry, index) => ({ entry, index }))
     .filter(({ entry }) => isMessage(entry))
     .sort((a, b) => a.entry.at - b.entry.at || a.index - b.index)
-    .map(({ entry }) => entry);
+    .map(({ entry }) => {
+      if (entry.attachments === undefined) return entry;
+      const { attachments, ...rest } = entry;
+      const files = cleanAttachments(attachments);
+      return files.length > 0 ? { ...rest, attachments: files } : rest;
+    });
 }
 
 /** Calls `onChange` whenever a message is posted (locally or by a peer). */

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { AccompanimentId } from '../ids/ids.ts';
 import { HOURS_MAX, TITLE_MAX, isAccompanimentKind, readMeta, writeMeta, type Meta } from '../meta/meta.ts';
 import { addPhase, addStep, isStepStatus, listPhases } from '../pathway/pathway.ts';
+import { parseExerciseDefinition } from '../exercises/exercises.ts';
 import { pathwayTemplate, type TemplateId } from '../templates/templates.ts';
 import { ROOT, SCHEMA_VERSION } from './keys.ts';
 
@@ -91,6 +92,23 @@ export function validateDoc(doc: Y.Doc): ValidationIssue[] {
     const phaseId = rec.get('phaseId');
     if (typeof phaseId !== 'string' || (phaseIds.size > 0 && !phaseIds.has(phaseId)))
       issues.push({ path: `steps.${id}.phaseId`, message: 'phase inconnue' });
+  });
+  // Exercises, lightly: the record's shape and a definition that still parses (a step may be gone: removed
+  // concurrently: the exercise then shows under no step).
+  doc.getMap<unknown>(ROOT.exercises).forEach((rec, id) => {
+    if (!(rec instanceof Y.Map)) return issues.push({ path: `exercises.${id}`, message: 'pas une table' });
+    if (typeof rec.get('stepId') !== 'string')
+      issues.push({ path: `exercises.${id}.stepId`, message: 'étape manquante' });
+    if (!parseExerciseDefinition(rec.get('definition')).ok)
+      issues.push({ path: `exercises.${id}.definition`, message: 'définition invalide' });
+    const status = rec.get('status');
+    if (status !== 'in_progress' && status !== 'submitted')
+      issues.push({ path: `exercises.${id}.status`, message: 'statut inconnu' });
+    if (!(rec.get('answers') instanceof Y.Map))
+      issues.push({ path: `exercises.${id}.answers`, message: 'réponses manquantes' });
+    for (const key of ['comments', 'history'])
+      if (!(rec.get(key) instanceof Y.Array))
+        issues.push({ path: `exercises.${id}.${key}`, message: 'journal manquant' });
   });
   return issues;
 }

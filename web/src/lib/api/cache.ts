@@ -11,8 +11,13 @@ export const cacheKeys = {
   accompaniment: (id: AccompanimentId) => `${CACHE_PREFIX}accompaniment:${id}`,
   /** When this person last left the workspace of an accompaniment (ms since epoch), on this device. */
   lastVisit: (id: AccompanimentId) => `${CACHE_PREFIX}last-visit:${id}`,
-  /** Up to when this person read the message thread of an accompaniment (a message's `at`), on this device. */
-  messagesRead: (id: AccompanimentId) => `${CACHE_PREFIX}messages-read:${id}`,
+  /**
+   * Up to when this person read a message thread (a message's `at`), on this device; the key of an
+   * accompaniment's own thread is its id.
+   */
+  messagesRead: (threadKey: string) => `${CACHE_PREFIX}messages-read:${threadKey}`,
+  /** Messages of a thread waiting on this device for their files to be uploaded (`OutboxEntry[]`). */
+  messagesOutbox: (threadKey: string) => `${CACHE_PREFIX}messages-outbox:${threadKey}`,
 };
 
 function storage(): Storage | null {

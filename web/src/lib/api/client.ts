@@ -14,7 +14,9 @@ import type {
   NewAccompaniment,
   SignInInput,
   SignUpInput,
+  NewSynthesisConsent,
   Synthesis,
+  SynthesisConsent,
   TimelineEntry,
 } from './types.ts';
 
@@ -82,6 +84,21 @@ export const api = {
     request<{ validatedAt: string; version: number }>(
       'POST',
       `/api/accompaniments/${segment(id)}/synthesis/validation`,
+    ),
+  synthesisConsents: (id: AccompanimentId) =>
+    request<SynthesisConsent[]>('GET', `/api/accompaniments/${segment(id)}/synthesis/consents`),
+  addSynthesisConsent: (id: AccompanimentId, input: NewSynthesisConsent) =>
+    request<SynthesisConsent>('POST', `/api/accompaniments/${segment(id)}/synthesis/consents`, input),
+  revokeSynthesisConsent: (id: AccompanimentId, consentId: string) =>
+    request<SynthesisConsent>(
+      'DELETE',
+      `/api/accompaniments/${segment(id)}/synthesis/consents/${segment(consentId)}`,
+    ),
+  sendSynthesis: (id: AccompanimentId, consentId: string) =>
+    request<{ sentAt: string; to: string; consentId: string }>(
+      'POST',
+      `/api/accompaniments/${segment(id)}/synthesis/send`,
+      { consentId },
     ),
   messagesUnread: (id: AccompanimentId) =>
     request<MessagesUnread>('GET', `/api/accompaniments/${segment(id)}/messages/unread`),

@@ -114,6 +114,27 @@ export interface Synthesis {
   }[];
 }
 
+/** The learner's consent to pass the synthesis to someone else (SYN6–SYN9). */
+export interface SynthesisConsent {
+  id: string;
+  recipientName: string;
+  recipientEmail: string;
+  purpose: string;
+  consentedAt: string;
+  by: PersonRef;
+  hash: string;
+  revokedAt: string | null;
+  /** Not revoked and about the validated text as it is now: the coach may send the synthesis with it. */
+  valid: boolean;
+  sends: { sentAt: string; by: PersonRef; delivered: boolean }[];
+}
+
+export interface NewSynthesisConsent {
+  recipientName: string;
+  recipientEmail: string;
+  purpose: string;
+}
+
 /** The caller's unread messages of a thread, as the server recorded them (MSG5). */
 export interface MessagesUnread {
   unread: number;

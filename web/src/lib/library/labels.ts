@@ -31,6 +31,10 @@ export function expectationLabel(kind: ExpectationKind): string {
 
 /** One line telling what an item is: "Ressource · Lien", "Modèle d'étape · Attendu : Une réponse". */
 export function itemSummary(item: LibraryItem): string {
+  if (item.kind === 'exercise') {
+    const count = item.exercise?.questions.length ?? 0;
+    return count === 1 ? m.exercise_library_summary_one() : m.exercise_library_summary({ count });
+  }
   if (item.kind === 'resource')
     return m.library_summary_resource({
       kind: item.resourceKind ? resourceKindLabel(item.resourceKind) : '',

@@ -12,14 +12,17 @@ function byTitle(a: LibraryItem, b: LibraryItem): number {
 export interface LibraryGroups {
   resources: LibraryItem[];
   steps: LibraryItem[];
+  /** Exercises whose definition this client can read (placed into a step, never inserted as one). */
+  exercises: LibraryItem[];
 }
 
-/** Resources and step templates, each in alphabetical order. */
+/** Resources, step templates and exercises, each in alphabetical order. */
 export function groupLibrary(items: readonly LibraryItem[]): LibraryGroups {
   const sorted = [...items].sort(byTitle);
   return {
     resources: sorted.filter((i) => i.kind === 'resource'),
     steps: sorted.filter((i) => i.kind === 'step'),
+    exercises: sorted.filter((i) => i.kind === 'exercise' && i.exercise),
   };
 }
 
@@ -31,13 +34,18 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-/** The items whose title, content, address, file or instruction holds every word of `query`. */
+/** The items whose title, content, address, file, instruction or questions hold every word of `query`. */
 export function filterLibrary(items: readonly LibraryItem[], query: string): LibraryItem[] {
   const words = fold(query).split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...items];
   return items.filter((item) => {
+    const exercise = item.exercise
+      ? [item.exercise.instructions, ...item.exercise.questions.map((q) => q.prompt)]
+      : [];
     const haystack = fold(
-      [item.title, item.body, item.url, item.fileName, item.expected?.prompt].filter(Boolean).join(' '),
+      [item.title, item.body, item.url, item.fileName, item.expected?.prompt, ...exercise]
+        .filter(Boolean)
+        .join(' '),
     );
     return words.every((w) => haystack.includes(w));
   });

@@ -1,8 +1,9 @@
-// Shapes of the coach's library API (contract shared with sync-server/): resources and step templates that
-// are copied into a pathway when inserted, never linked; the coach's own and those shared in their organisation.
-import type { ExpectationKind, ResourceKind } from '@compagnon/model';
+// Shapes of the coach's library API (contract shared with sync-server/): resources, step templates and
+// exercises that are copied into a pathway when inserted, never linked; the coach's own and those shared in
+// their organisation.
+import type { ExerciseDefinition, ExpectationKind, ResourceKind } from '@compagnon/model';
 
-export type LibraryItemKind = 'resource' | 'step';
+export type LibraryItemKind = 'resource' | 'step' | 'exercise';
 
 export interface LibraryExpectation {
   kind: ExpectationKind;
@@ -21,6 +22,8 @@ export interface LibraryItem {
   fileName: string | null;
   /** Step templates only. */
   expected: LibraryExpectation | null;
+  /** Exercises only (absent from lists cached before exercises existed). */
+  exercise?: ExerciseDefinition | null;
   /** Shared with the owner's organisation. */
   shared: boolean;
   owner: { id: string; name: string };
@@ -49,5 +52,14 @@ export interface NewLibraryStep {
   fileId?: string;
 }
 
+/** An exercise: its title is the definition's. */
+export interface NewLibraryExercise {
+  kind: 'exercise';
+  title: string;
+  exercise: ExerciseDefinition;
+}
+
 /** Body of POST /api/library and PUT /api/library/:id. */
-export type LibraryItemInput = (NewLibraryResource | NewLibraryStep) & { shared?: boolean };
+export type LibraryItemInput = (NewLibraryResource | NewLibraryStep | NewLibraryExercise) & {
+  shared?: boolean;
+};

@@ -6,6 +6,7 @@ import {
   observeMessages,
   postMessage,
   type Actor,
+  type Attachment,
   type Doc,
   type Message,
 } from '@compagnon/model';
@@ -27,10 +28,10 @@ export class MessagesState {
     });
   }
 
-  /** Posts a message; answers its id, or the French reason it was refused. */
-  post(text: string): { ok: true; id: string } | { ok: false; error: string } {
+  /** Posts a message (with the files already uploaded); answers its id, or the French reason it was refused. */
+  post(text: string, attachments?: Attachment[]): { ok: true; id: string } | { ok: false; error: string } {
     try {
-      return { ok: true, id: postMessage(this.#doc, this.#actor(), text).id };
+      return { ok: true, id: postMessage(this.#doc, this.#actor(), text, attachments).id };
     } catch (error) {
       if (error instanceof MessageError) return { ok: false, error: error.message };
       throw error;

@@ -2,7 +2,7 @@
 // awareness, undo limited to our own edits through yUndoPlugin.
 import { baseKeymap, setBlockType, toggleMark, chainCommands } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
-import { Schema, type MarkType, type NodeType } from 'prosemirror-model';
+import { Schema, type MarkSpec, type MarkType, type NodeSpec, type NodeType } from 'prosemirror-model';
 import { schema as basicSchema } from 'prosemirror-schema-basic';
 import { addListNodes, liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
 import { EditorState, Plugin, type Command } from 'prosemirror-state';
@@ -11,9 +11,90 @@ import { initProseMirrorDoc, redo, undo, yCursorPlugin, ySyncPlugin, yUndoPlugin
 import type { Awareness } from 'y-protocols/awareness';
 import type { XmlFragment } from 'yjs';
 
+/**
+ * Where a link may point: web pages and e-mail addresses, absolute only. Anything else (`javascript:`,
+ * `data:`, `vbscript:`, relative or unparsable) is refused, whatever its case or the blanks hidden in it.
+ */
+export function safeHref(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const url = new URL(value.trim());
+    return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What an image may show: an https address or an inline raster image (never a script, never SVG). */
+export function safeImageSrc(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  if (/^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]+$/i.test(trimmed)) return trimmed;
+  try {
+    const url = new URL(trimmed);
+    return url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// The notes' rich text: what the basic schema offers, with links and images made harmless both ways — on
+// paste (parseDOM drops a dangerous link or image, its text stays) and on display (toDOM never writes an
+// unsafe address, whatever a peer put in the shared document). Only the attributes each node declares are
+// ever written to the page, and a node or mark this schema does not know is dropped by y-prosemirror: a
+// `<script>`, an `<iframe>` or an `onerror` attribute pushed by a peer never reaches the page
+// (notes-schema.test.ts).
+const basicNodes = basicSchema.spec.nodes;
+const basicMarks = basicSchema.spec.marks;
+
+const headingSpec: NodeSpec = {
+  ...basicNodes.get('heading')!,
+  toDOM: (node) => [`h${Math.min(6, Math.max(1, Math.trunc(Number(node.attrs.level)) || 1))}`, 0],
+};
+
+const imageSpec: NodeSpec = {
+  ...basicNodes.get('image')!,
+  parseDOM: [
+    {
+      tag: 'img[src]',
+      getAttrs: (dom: HTMLElement) => {
+        const src = safeImageSrc(dom.getAttribute('src'));
+        return src ? { src, title: dom.getAttribute('title'), alt: dom.getAttribute('alt') } : false;
+      },
+    },
+  ],
+  toDOM: (node) => {
+    const src = safeImageSrc(node.attrs.src);
+    const { alt, title } = node.attrs as { alt: string | null; title: string | null };
+    return ['img', src ? { src, alt, title } : { alt, title }];
+  },
+};
+
+const linkSpec: MarkSpec = {
+  ...basicMarks.get('link')!,
+  parseDOM: [
+    {
+      tag: 'a[href]',
+      getAttrs: (dom: HTMLElement) => {
+        const href = safeHref(dom.getAttribute('href'));
+        return href ? { href, title: dom.getAttribute('title') } : false;
+      },
+    },
+  ],
+  toDOM: (mark) => {
+    const href = safeHref(mark.attrs.href);
+    const title = mark.attrs.title as string | null;
+    return ['a', href ? { href, title, rel: 'noopener noreferrer nofollow' } : { title }, 0];
+  },
+};
+
 export const notesSchema = new Schema({
-  nodes: addListNodes(basicSchema.spec.nodes, 'paragraph block*', 'block'),
-  marks: basicSchema.spec.marks,
+  nodes: addListNodes(
+    basicNodes.update('heading', headingSpec).update('image', imageSpec),
+    'paragraph block*',
+    'block',
+  ),
+  marks: basicMarks.update('link', linkSpec),
 });
 
 function nodeType(name: string): NodeType {

@@ -1,9 +1,10 @@
-// The document de synthèse's validation status: the server's record (validations and whether the text
-// still matches), fetched on opening, a little after every change of the shared document, and every few
-// seconds (a validation made on another device does not travel in the document).
+// The document de synthèse's validation status and the learner's consents to pass it on: the server's
+// record (validations and whether the text still matches, consents and whether they still hold), fetched on
+// opening, a little after every change of the shared document, and every few seconds (a validation or a
+// consent given on another device does not travel in the document).
 import type { AccompanimentId, Doc } from '@compagnon/model';
 import { api } from '../api/client.ts';
-import type { Synthesis } from '../api/types.ts';
+import type { NewSynthesisConsent, Synthesis, SynthesisConsent } from '../api/types.ts';
 
 const AFTER_CHANGE_MS = 800;
 const POLL_MS = 4000;
@@ -15,6 +16,10 @@ export class SynthesisStatus {
   last = $state.raw<SynthesisValidation | null | undefined>(undefined);
   validating = $state(false);
   error = $state<string | null>(null);
+  /** The learner's consents, oldest first; undefined while the server was never reached. */
+  consents = $state.raw<SynthesisConsent[] | undefined>(undefined);
+  /** A consent being recorded, revoked or used: its id, or 'new'. */
+  busy = $state<string | null>(null);
 
   readonly #id: AccompanimentId;
   readonly #doc: Doc;
@@ -37,11 +42,47 @@ export class SynthesisStatus {
   }
 
   async refresh(): Promise<void> {
+    const [synthesis, consents] = await Promise.allSettled([
+      api.synthesis(this.#id),
+      api.synthesisConsents(this.#id),
+    ]);
+    if (this.#destroyed) return;
+    // Offline: keep what we knew.
+    if (synthesis.status === 'fulfilled') this.last = synthesis.value.validations.at(-1) ?? null;
+    if (consents.status === 'fulfilled') this.consents = consents.value;
+  }
+
+  /** The learner records a consent; answers the French reason it was refused, or null. */
+  async addConsent(input: NewSynthesisConsent): Promise<string | null> {
+    return this.#act('new', async () => {
+      await api.addSynthesisConsent(this.#id, input);
+    });
+  }
+
+  async revokeConsent(consentId: string): Promise<string | null> {
+    return this.#act(consentId, async () => {
+      await api.revokeSynthesisConsent(this.#id, consentId);
+    });
+  }
+
+  /** The coach sends the PDF to the recipient of a valid consent. */
+  async send(consentId: string): Promise<string | null> {
+    return this.#act(consentId, async () => {
+      await api.sendSynthesis(this.#id, consentId);
+    });
+  }
+
+  async #act(key: string, run: () => Promise<void>): Promise<string | null> {
+    this.busy = key;
     try {
-      const synthesis = await api.synthesis(this.#id);
-      if (!this.#destroyed) this.last = synthesis.validations.at(-1) ?? null;
-    } catch {
-      // Offline: keep what we knew.
+      await run();
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      // Whatever happened (a refusal may mean the text changed meanwhile), show the server's view.
+      await this.refresh();
+      this.busy = null;
     }
   }
 

@@ -1,5 +1,6 @@
 // The real sender of the upload queue: a multipart POST /api/files on the same origin (the session cookie
-// goes with it; the browser adds the Origin the server checks).
+// goes with it; the browser adds the Origin the server checks). XMLHttpRequest rather than fetch, because
+// only it reports how much of the file has left.
 import { errorFromBody } from '../api/errors.ts';
 import { m } from '../paraglide/messages.js';
 import type { SendOutcome, SendRequest } from './upload-queue.ts';
@@ -33,29 +34,41 @@ function refusalMessage(status: number, body: unknown): string {
   return m.error_generic();
 }
 
+/** The server's status and body, or null when the request did not complete (network, abort). */
+function post(
+  form: FormData,
+  onProgress?: (fraction: number) => void,
+): Promise<{ status: number; text: string } | null> {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/files');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+    xhr.onerror = () => resolve(null);
+    xhr.onabort = () => resolve(null);
+    xhr.ontimeout = () => resolve(null);
+    xhr.send(form);
+  });
+}
+
 export async function sendUpload(request: SendRequest): Promise<SendOutcome> {
   const form = new FormData();
   form.append('file', new File([request.blob], request.name, { type: request.type }));
   if (request.accompanimentId) form.append('accompanimentId', request.accompanimentId);
-  let res: Response;
-  try {
-    res = await fetch('/api/files', {
-      method: 'POST',
-      body: form,
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' },
-    });
-  } catch {
-    return { kind: 'retry', message: m.error_network() };
-  }
+  const res = await post(form, request.onProgress);
+  // Status 0: the browser gave up (offline, connection reset).
+  if (!res || res.status === 0) return { kind: 'retry', message: m.error_network() };
   let body: unknown;
   try {
-    const text = await res.text();
-    body = text ? (JSON.parse(text) as unknown) : undefined;
+    body = res.text ? (JSON.parse(res.text) as unknown) : undefined;
   } catch {
     body = undefined;
   }
-  if (res.ok && isFileAnswer(body)) {
+  const ok = res.status >= 200 && res.status < 300;
+  if (ok && isFileAnswer(body)) {
     return {
       kind: 'sent',
       file: {
@@ -66,7 +79,7 @@ export async function sendUpload(request: SendRequest): Promise<SendOutcome> {
       },
     };
   }
-  if (res.ok) return { kind: 'rejected', message: m.error_generic() };
+  if (ok) return { kind: 'rejected', message: m.error_generic() };
   if (isRetryableStatus(res.status))
     return { kind: 'retry', message: errorFromBody(body) ?? m.error_server() };
   return { kind: 'rejected', message: refusalMessage(res.status, body) };

@@ -26,12 +26,13 @@ class MemoryStore implements UploadStore {
 /** A server whose answers the test decides, one per request. */
 class FakeServer {
   requests: SendRequest[] = [];
-  answers: SendOutcome[] = [];
+  /** An answer, or what the server does while receiving (reporting progress) before answering. */
+  answers: (SendOutcome | ((request: SendRequest) => SendOutcome))[] = [];
   send = async (request: SendRequest): Promise<SendOutcome> => {
     this.requests.push(request);
     const answer = this.answers.shift();
     if (!answer) throw new Error('no answer prepared');
-    return answer;
+    return typeof answer === 'function' ? answer(request) : answer;
   };
 }
 
@@ -112,6 +113,22 @@ describe('UploadQueue', () => {
     expect(t.queue.items[0]).toMatchObject({ state: 'sent', delivered: true, result: { fileId: 'f1' } });
     // Delivered: nothing left to remember on the device.
     expect(t.store.records.size).toBe(0);
+  });
+
+  it('reports the share of bytes sent while sending, and forgets it once sent', async () => {
+    const t = setup();
+    const seen: (number | null)[] = [];
+    t.server.answers.push((request) => {
+      request.onProgress?.(0.25);
+      seen.push(t.queue.items[0]!.progress);
+      request.onProgress?.(1.5);
+      seen.push(t.queue.items[0]!.progress);
+      return answer('f1');
+    });
+    await t.queue.enqueue({ ...pdf(), scope: 'library' });
+    await t.queue.idle();
+    expect(seen).toEqual([0.25, 1]);
+    expect(t.queue.items[0]).toMatchObject({ state: 'sent', progress: null });
   });
 
   it('waits while offline and leaves when the connection is back', async () => {
@@ -243,6 +260,7 @@ describe('UploadQueue', () => {
       result: null,
       delivered: false,
       createdAt: 1,
+      progress: null,
       blob: new Blob(['x']),
     });
     const t = setup({ store, online: false });

@@ -22,6 +22,8 @@ export interface UploadItem {
   size: number;
   type: string;
   state: UploadState;
+  /** Share of the bytes sent while `sending` (0–1), when the browser tells; null otherwise. */
+  progress: number | null;
   /** Where the file is to be attached (an accompaniment, a step, the library…), chosen by the form. */
   scope: string;
   accompanimentId: string | null;
@@ -64,6 +66,8 @@ export interface SendRequest {
   name: string;
   type: string;
   accompanimentId: string | null;
+  /** Called with the share of the bytes sent so far (0–1). */
+  onProgress?: (fraction: number) => void;
 }
 
 export type Sender = (request: SendRequest) => Promise<SendOutcome>;
@@ -164,7 +168,7 @@ export class UploadQueue {
       .map((r): StoredUpload => {
         // No form of this page chose it; a send cut short by the reload starts again.
         const state: UploadState = r.state === 'sending' ? 'queued' : r.state;
-        return { ...r, state, owner: null, retryAt: null };
+        return { ...r, state, owner: null, retryAt: null, progress: null };
       });
     this.#records = [...restored, ...this.#records].sort((a, b) => a.createdAt - b.createdAt);
     this.#emit();
@@ -197,6 +201,7 @@ export class UploadQueue {
       size: input.size,
       type: input.type,
       state: 'queued',
+      progress: null,
       scope: input.scope,
       accompanimentId: input.accompanimentId ?? null,
       owner: input.owner ?? null,
@@ -301,7 +306,7 @@ export class UploadQueue {
   }
 
   async #sendOne(record: StoredUpload, generation: number): Promise<void> {
-    this.#update(record, { state: 'sending' });
+    this.#update(record, { state: 'sending', progress: 0 });
     let outcome: SendOutcome;
     try {
       outcome = await this.#deps.send({
@@ -309,6 +314,11 @@ export class UploadQueue {
         name: record.name,
         type: record.type,
         accompanimentId: record.accompanimentId,
+        onProgress: (fraction) => {
+          if (generation !== this.#generation || record.state !== 'sending') return;
+          const progress = Math.min(1, Math.max(0, fraction));
+          if (progress !== record.progress) this.#update(record, { progress });
+        },
       });
     } catch (error) {
       outcome = { kind: 'retry', message: error instanceof Error ? error.message : String(error) };
@@ -317,6 +327,7 @@ export class UploadQueue {
     if (outcome.kind === 'sent') {
       this.#update(record, {
         state: 'sent',
+        progress: null,
         result: outcome.file,
         error: null,
         retryAt: null,
@@ -329,13 +340,14 @@ export class UploadQueue {
       const attempts = record.attempts + 1;
       this.#update(record, {
         state: 'queued',
+        progress: null,
         attempts,
         error: outcome.message,
         retryAt: this.#deps.now() + this.#deps.backoff(attempts),
       });
       await this.#save(record);
     } else {
-      this.#update(record, { state: 'failed', error: outcome.message, retryAt: null });
+      this.#update(record, { state: 'failed', progress: null, error: outcome.message, retryAt: null });
       await this.#save(record);
     }
   }

@@ -39,6 +39,11 @@ export class UploadsManager {
     );
   }
 
+  /** Resolves once the files left by an earlier visit are listed (read from IndexedDB). */
+  restored(): Promise<void> {
+    return this.#queue.start();
+  }
+
   enqueue(input: NewUpload): Promise<UploadItem> {
     return this.#queue.enqueue(input);
   }

@@ -3,6 +3,7 @@
 import type { AccompanimentId, PhaseWithSteps, Step, StepId } from '@compagnon/model';
 import { createContext } from 'svelte';
 import type { Role } from '../../api/types.ts';
+import type { ExercisesState } from '../../exercises/exercises.svelte.ts';
 import type { PathwayState } from '../../sync/pathway.svelte.ts';
 
 export type DialogAdaptation = 'pulled-forward' | 'postponed' | 'skipped' | 'split';
@@ -19,6 +20,10 @@ export interface PathwayUi {
   announce(text: string): void;
   openAdaptation(kind: DialogAdaptation, step: Step): void;
   openLibrary(phase: PhaseWithSteps): void;
+  /** The exercises placed in the steps (filled in by the learner, commented by the coach). */
+  readonly exercises: ExercisesState;
+  /** Opens the coach's dialog to place a library exercise in this step. */
+  openExercises(step: Step): void;
 }
 
 export const [getPathwayUi, setPathwayUi] = createContext<PathwayUi>();

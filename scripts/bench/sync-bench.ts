@@ -1,0 +1,455 @@
+// `pnpm bench:sync`: our sync server (auth on, durable SQLite) against the reference y-websocket server
+// (in memory, no auth), driven by the same load generator. See the README's "Benchmark" section.
+//
+// Options: `--name=value` flags or `BENCH_NAME` environment variables (e.g. `--a-docs=20`, `BENCH_A_DOCS=20`);
+// `--short` is a < 1 min smoke form; `--profile` runs workload A once against our server under
+// `node --cpu-prof` and prints where its time goes.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Load, type DocTarget, type PhaseResult } from './load.ts';
+import { summarizeProfile } from './profile-summary.ts';
+import {
+  REPO_ROOT,
+  copyDataDir,
+  cpuMs,
+  cpuTimes,
+  hasTaskset,
+  machineBusyMs,
+  prepareFixture,
+  removeDir,
+  rssMiB,
+  startServer,
+  type Fixture,
+  type ServerKind,
+} from './servers.ts';
+
+const DEFAULTS = {
+  workloads: 'A,B,C',
+  servers: 'ours,reference',
+  runs: 3,
+  warmup: 2,
+  /** Characters typed per update: 8 makes a ~30-byte frame. */
+  chunk: 8,
+  aDocs: 100,
+  aClients: 10,
+  aRate: 5,
+  aSeconds: 20,
+  bDocs: 1000,
+  bClients: 2,
+  bRate: 2,
+  bSeconds: 20,
+  cDocs: 100,
+  cClients: 10,
+  cStart: 10,
+  cFactor: 1.5,
+  cSeconds: 5,
+  cMaxSteps: 14,
+  cMaxP99: 50,
+  cMinDelivery: 0.999,
+  /** Before each pass, wait up to this many seconds for the rest of the machine to use < `quiet` of a core. */
+  waitQuiet: 120,
+  quiet: 0.25,
+  /** Extra Node flags for our server (space-separated), e.g. `--perf-basic-prof`. */
+  nodeArgs: '',
+  out: '',
+  short: false,
+  profile: false,
+};
+type Options = typeof DEFAULTS;
+
+const SHORT: Partial<Options> = {
+  runs: 1,
+  warmup: 1,
+  aDocs: 20,
+  aSeconds: 3,
+  bDocs: 200,
+  bSeconds: 3,
+  cDocs: 20,
+  cStart: 20,
+  cFactor: 3,
+  cSeconds: 2,
+  cMaxSteps: 3,
+};
+
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const envName = (key: string): string => `BENCH_${kebab(key).replace(/-/g, '_').toUpperCase()}`;
+
+function parseOptions(argv: string[]): Options {
+  const given = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`Option inconnue : ${arg}`);
+    given.set(match[1]!, match[2] ?? 'true');
+  }
+  const raw = (key: keyof Options): string | undefined => given.get(kebab(key)) ?? process.env[envName(key)];
+  const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
+  const options: Options = { ...DEFAULTS, ...(isTrue(raw('short')) ? SHORT : {}) };
+  const record = options as Record<string, unknown>;
+  for (const key of Object.keys(DEFAULTS) as (keyof Options)[]) {
+    const value = raw(key);
+    if (value === undefined) continue;
+    const kind = typeof DEFAULTS[key];
+    if (kind === 'boolean') record[key] = isTrue(value);
+    else if (kind === 'number') {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`--${kebab(key)} : nombre positif attendu (${value})`);
+      record[key] = n;
+    } else record[key] = value;
+  }
+  for (const flag of given.keys())
+    if (!(Object.keys(DEFAULTS) as string[]).map(kebab).includes(flag)) throw new Error(`Option inconnue : --${flag}`);
+  if (options.profile) {
+    options.workloads = 'A';
+    options.servers = 'ours';
+    options.runs = 1;
+  }
+  return options;
+}
+
+const median = (values: number[]): number => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Measured {
+  phase: PhaseResult;
+  serverCpuMs: number;
+  /** The part of it spent in the kernel (socket writes and reads, SQLite file writes). */
+  serverSystemMs: number;
+  generatorCpuMs: number;
+  /** CPU time of everything else on the machine during the phase (other processes, the kernel). */
+  otherCpuMs: number;
+}
+
+async function measure(pid: number, run: () => Promise<PhaseResult>): Promise<Measured> {
+  const server0 = cpuTimes(pid);
+  const gen0 = cpuMs(process.pid);
+  const busy0 = machineBusyMs();
+  const phase = await run();
+  const server1 = cpuTimes(pid);
+  const serverSystemMs = server1.system - server0.system;
+  const serverCpuMs = server1.user - server0.user + serverSystemMs;
+  const generatorCpuMs = cpuMs(process.pid) - gen0;
+  const otherCpuMs = Math.max(0, machineBusyMs() - busy0 - serverCpuMs - generatorCpuMs);
+  return { phase, serverCpuMs, serverSystemMs, generatorCpuMs, otherCpuMs };
+}
+
+interface Shape {
+  docs: number;
+  clients: number;
+  rate: number;
+  seconds: number;
+}
+
+function shapeOf(workload: string, o: Options): Shape {
+  if (workload === 'A') return { docs: o.aDocs, clients: o.aClients, rate: o.aRate, seconds: o.aSeconds };
+  if (workload === 'B') return { docs: o.bDocs, clients: o.bClients, rate: o.bRate, seconds: o.bSeconds };
+  if (workload === 'C') return { docs: o.cDocs, clients: o.cClients, rate: o.cStart, seconds: o.cSeconds };
+  throw new Error(`Charge inconnue : ${workload} (A, B ou C)`);
+}
+
+function targets(kind: ServerKind, wsBase: string, fixture: Fixture | null, count: number): DocTarget[] {
+  return Array.from({ length: count }, (_, i): DocTarget => {
+    if (kind === 'ours') {
+      const doc = fixture!.docs[i]!;
+      return { url: wsBase + encodeURIComponent(doc.name), headers: { cookie: doc.cookie } };
+    }
+    // The same names, so that both servers route identical strings.
+    const name = fixture?.docs[i]?.name ?? `banc-${i}`;
+    return { url: wsBase + encodeURIComponent(name), headers: {} };
+  });
+}
+
+interface RunContext {
+  options: Options;
+  fixture: Fixture | null;
+  outFile: string;
+  profileDir: string | null;
+  /** The measured phase on the monotonic clock (µs), to cut the profile to it. */
+  profileWindow?: { from: number; to: number };
+}
+
+type Row = Record<string, unknown> & {
+  workload: string;
+  server: ServerKind;
+  run: number;
+};
+
+const rows: Row[] = [];
+
+function record(ctx: RunContext, row: Row): void {
+  rows.push(row);
+  appendFileSync(ctx.outFile, JSON.stringify(row) + '\n');
+}
+
+function phaseFields(m: Measured) {
+  const p = m.phase;
+  return {
+    ratePerDoc: p.ratePerDoc,
+    seconds: p.seconds,
+    sent: p.sent,
+    expected: p.expected,
+    delivered: p.delivered,
+    deliveryRatio: p.expected > 0 ? p.delivered / p.expected : NaN,
+    updatesPerSecond: p.sent / p.seconds,
+    deliveredPerSecond: p.delivered / p.seconds,
+    latencyMs: p.latency,
+    serverCpuMs: m.serverCpuMs,
+    serverSystemMs: m.serverSystemMs,
+    cpuMsPer1000: p.delivered > 0 ? (m.serverCpuMs / p.delivered) * 1000 : NaN,
+    serverCpuShare: m.serverCpuMs / p.wallMs,
+    generatorCpuMs: m.generatorCpuMs,
+    generatorCpuShare: m.generatorCpuMs / p.wallMs,
+    otherCpuMs: m.otherCpuMs,
+  };
+}
+
+function printPhase(label: string, m: Measured): void {
+  const p = m.phase;
+  const pct = p.expected > 0 ? (100 * p.delivered) / p.expected : NaN;
+  console.log(
+    `${label} ${p.delivered}/${p.expected} (${fmt(pct, 3)} %)  latence p50 ${fmt(p.latency.p50, 2)} ms` +
+      ` p99 ${fmt(p.latency.p99, 2)} ms max ${fmt(p.latency.max, 1)} ms  CPU ${fmt((m.serverCpuMs / p.delivered) * 1000, 1)} ms/1000` +
+      ` (serveur ${fmt((100 * m.serverCpuMs) / p.wallMs, 0)} % dont noyau ${fmt((100 * m.serverSystemMs) / m.serverCpuMs, 0)} %, générateur ${fmt((100 * m.generatorCpuMs) / p.wallMs, 0)} %,` +
+      ` autres ${fmt((100 * m.otherCpuMs) / p.wallMs, 0)} %)`,
+  );
+}
+
+/** Waits (bounded) until other processes leave the machine nearly idle; returns their last CPU share. */
+async function waitQuiet(o: Options): Promise<number> {
+  const deadline = Date.now() + o.waitQuiet * 1000;
+  let announced = false;
+  for (;;) {
+    const busy0 = machineBusyMs();
+    const self0 = cpuMs(process.pid);
+    await sleep(1000);
+    const share = (machineBusyMs() - busy0 - (cpuMs(process.pid) - self0)) / 1000;
+    if (share <= o.quiet || Date.now() >= deadline) {
+      if (share > o.quiet) console.log(`  (machine toujours occupée : ${fmt(100 * share, 0)} % d’un cœur ailleurs)`);
+      return share;
+    }
+    if (!announced) console.log(`  (attente d’une machine calme : ${fmt(100 * share, 0)} % d’un cœur ailleurs)`);
+    announced = true;
+  }
+}
+
+async function runOne(ctx: RunContext, workload: string, kind: ServerKind, run: number, order: number): Promise<void> {
+  const o = ctx.options;
+  const shape = shapeOf(workload, o);
+  const dataDir = kind === 'ours' ? copyDataDir(ctx.fixture!) : null;
+  const nodeArgs = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
+  if (kind === 'ours' && o.nodeArgs) nodeArgs.push(...o.nodeArgs.split(' ').filter(Boolean));
+  const server = await startServer(kind, { dataDir: dataDir ?? undefined, core: 0, nodeArgs });
+  const label = `${workload} ${kind.padEnd(9)} #${run}`;
+  let load: Load | null = null;
+  try {
+    await sleep(300);
+    const rssIdle = rssMiB(server.pid);
+    load = new Load(targets(kind, server.wsBase, ctx.fixture, shape.docs), shape.clients, 'x'.repeat(o.chunk));
+    await load.connect();
+    await load.setup();
+    const rssConnected = rssMiB(server.pid);
+    const base = {
+      at: new Date().toISOString(),
+      workload,
+      server: kind,
+      run,
+      order,
+      docs: shape.docs,
+      clientsPerDoc: shape.clients,
+      clients: shape.docs * shape.clients,
+      pinned: hasTaskset,
+      node: process.version,
+      cpus: os.cpus().length,
+    };
+    if (workload !== 'C') {
+      await load.phase(shape.rate, o.warmup);
+      const from = Number(process.hrtime.bigint() / 1000n);
+      const m = await measure(server.pid, () => load!.phase(shape.rate, shape.seconds));
+      ctx.profileWindow = { from, to: Number(process.hrtime.bigint() / 1000n) };
+      const rssAfter = rssMiB(server.pid);
+      printPhase(label, m);
+      console.log(
+        `${' '.repeat(label.length)} RSS ${fmt(rssIdle)} MiB à vide, ${fmt(rssConnected)} MiB connecté, ${fmt(rssAfter)} MiB après` +
+          `  trame ${fmt(load.frameBytes())} o` +
+          (load.unexpectedCloses ? `  ⚠ ${load.unexpectedCloses} connexions fermées par le serveur` : ''),
+      );
+      record(ctx, {
+        ...base,
+        ...phaseFields(m),
+        rssMiB: { idle: rssIdle, connected: rssConnected, after: rssAfter },
+        frameBytes: load.frameBytes(),
+        unexpectedCloses: load.unexpectedCloses,
+      });
+      return;
+    }
+    // C: the per-document rate grows step by step until delivery or p99 gives way.
+    await load.phase(shape.rate, o.warmup);
+    let rate = shape.rate;
+    let sustained: Measured | null = null;
+    let failedAt: Measured | null = null;
+    for (let step = 0; step < o.cMaxSteps; step++) {
+      const m = await measure(server.pid, () => load!.phase(rate, shape.seconds, 3000));
+      const p = m.phase;
+      const ok = p.delivered / p.expected >= o.cMinDelivery && p.latency.p99 <= o.cMaxP99;
+      printPhase(`${label} ${fmt(rate, 0).padStart(5)}/s/doc ${ok ? '✓' : '✗'}`, m);
+      record(ctx, { ...base, step, ok, ...phaseFields(m) });
+      if (!ok) {
+        failedAt = m;
+        break;
+      }
+      sustained = m;
+      rate = Math.round(rate * o.cFactor);
+      // Lets the server settle (compactions, GC) between steps.
+      await sleep(500);
+    }
+    const s = sustained?.phase;
+    console.log(
+      `${' '.repeat(label.length)} soutenu : ${s ? `${fmt(s.sent / s.seconds, 0)} mises à jour/s écrites, ${fmt(s.delivered / s.seconds, 0)}/s livrées` : 'aucun palier tenu'}` +
+        (failedAt ? '' : ' (plafond des paliers atteint sans décrochage)'),
+    );
+    record(ctx, {
+      ...base,
+      summary: true,
+      sustainedRatePerDoc: s?.ratePerDoc ?? 0,
+      sustainedUpdatesPerSecond: s ? s.sent / s.seconds : 0,
+      sustainedDeliveredPerSecond: s ? s.delivered / s.seconds : 0,
+      cpuMsPer1000: sustained ? phaseFields(sustained).cpuMsPer1000 : NaN,
+      latencyMs: s?.latency ?? null,
+      limitReached: failedAt === null,
+      rssMiB: { idle: rssIdle, connected: rssConnected, after: rssMiB(server.pid) },
+    });
+  } finally {
+    await load?.close();
+    await server.stop();
+    if (dataDir) removeDir(dataDir);
+  }
+}
+
+function summary(options: Options, outFile: string): void {
+  console.log('\n— Synthèse (médianes des passes) —');
+  const workloads = options.workloads.split(',');
+  for (const workload of workloads) {
+    const per = (server: ServerKind) =>
+      rows.filter((r) => r.workload === workload && r.server === server && (workload !== 'C' || r['summary']));
+    const stats = (server: ServerKind) => {
+      const rs = per(server);
+      if (rs.length === 0) return null;
+      const lat = (key: 'p50' | 'p99' | 'max') =>
+        median(rs.map((r) => (r['latencyMs'] as PhaseResult['latency'] | null)?.[key] ?? NaN));
+      return {
+        runs: rs.length,
+        cpu: median(rs.map((r) => r['cpuMsPer1000'] as number)),
+        p50: lat('p50'),
+        p99: lat('p99'),
+        max: lat('max'),
+        delivery: Math.min(...rs.map((r) => (r['deliveryRatio'] as number | undefined) ?? 1)),
+        rssIdle: median(rs.map((r) => (r['rssMiB'] as { idle: number }).idle)),
+        rssConnected: median(rs.map((r) => (r['rssMiB'] as { connected: number }).connected)),
+        sustained: median(rs.map((r) => (r['sustainedUpdatesPerSecond'] as number | undefined) ?? NaN)),
+        sustainedDelivered: median(rs.map((r) => (r['sustainedDeliveredPerSecond'] as number | undefined) ?? NaN)),
+      };
+    };
+    const ours = stats('ours');
+    const ref = stats('reference');
+    for (const [name, s] of [
+      ['ours', ours],
+      ['reference', ref],
+    ] as const) {
+      if (!s) continue;
+      console.log(
+        `${workload} ${name.padEnd(9)} ${s.runs} passe(s)  ` +
+          (workload === 'C'
+            ? `soutenu ${fmt(s.sustained, 0)} màj/s (${fmt(s.sustainedDelivered, 0)} livrées/s), `
+            : `livré ≥ ${fmt(100 * s.delivery, 3)} %, `) +
+          `p50 ${fmt(s.p50, 2)} ms p99 ${fmt(s.p99, 2)} ms max ${fmt(s.max, 1)} ms, CPU ${fmt(s.cpu, 1)} ms/1000, ` +
+          `RSS ${fmt(s.rssIdle)} → ${fmt(s.rssConnected)} MiB`,
+      );
+    }
+    if (ours && ref) {
+      const cpuRatio = ours.cpu / ref.cpu;
+      const p99Ratio = ours.p99 / ref.p99;
+      const line =
+        `${workload} ours/reference : CPU × ${fmt(cpuRatio, 2)} (cible ≤ 0,5 ${cpuRatio <= 0.5 ? '✓' : '✗'}),` +
+        ` p99 × ${fmt(p99Ratio, 2)} (cible ≤ 1 ${p99Ratio <= 1 ? '✓' : '✗'})` +
+        (workload === 'C' ? `, soutenu × ${fmt(ours.sustained / ref.sustained, 2)}` : '');
+      console.log(line);
+      appendFileSync(
+        outFile,
+        JSON.stringify({ at: new Date().toISOString(), workload, ratio: { cpu: cpuRatio, p99: p99Ratio }, ours, reference: ref }) +
+          '\n',
+      );
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  // The load generator on the second core, the servers on the first, when the machine allows it.
+  if (hasTaskset && os.cpus().length >= 2 && process.env['BENCH_PINNED'] !== '1') {
+    const result = spawnSync(
+      'taskset',
+      ['-c', '1', process.execPath, ...process.execArgv, import.meta.filename, ...process.argv.slice(2)],
+      { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } },
+    );
+    process.exit(result.status ?? 1);
+  }
+  const servers = options.servers.split(',') as ServerKind[];
+  for (const s of servers) if (s !== 'ours' && s !== 'reference') throw new Error(`Serveur inconnu : ${s}`);
+  const workloads = options.workloads.split(',');
+  const resultsDir = path.join(REPO_ROOT, 'bench-results');
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outFile = options.out ? path.resolve(options.out) : path.join(resultsDir, `sync-${stamp}.jsonl`);
+  const profileDir = options.profile ? path.join(resultsDir, `profile-${stamp}`) : null;
+  const maxDocs = Math.max(...workloads.map((w) => shapeOf(w, options).docs));
+
+  console.log(
+    `Banc d’essai de synchronisation — ${os.cpus().length} cœurs, Node ${process.version}, ` +
+      (hasTaskset && os.cpus().length >= 2 ? 'serveur sur le cœur 0, générateur sur le cœur 1' : 'sans épinglage (taskset absent)'),
+  );
+  const started = Date.now();
+  const fixture = servers.includes('ours') ? await prepareFixture(maxDocs) : null;
+  if (fixture) console.log(`${fixture.docs.length} accompagnements créés par l’API en ${fmt((Date.now() - started) / 1000)} s`);
+  const ctx: RunContext = { options, fixture, outFile, profileDir };
+  try {
+    for (const workload of workloads) {
+      const shape = shapeOf(workload, options);
+      console.log(
+        `\n${workload} : ${shape.docs} documents × ${shape.clients} clients, ` +
+          (workload === 'C'
+            ? `${shape.rate} màj/s par document puis × ${options.cFactor} par palier de ${shape.seconds} s`
+            : `${shape.rate} màj/s par document, ${shape.seconds} s`),
+      );
+      for (let run = 1; run <= options.runs; run++) {
+        // Interleaved: the server that goes first alternates from one pass to the next.
+        const order = run % 2 === 1 ? servers : [...servers].reverse();
+        for (let i = 0; i < order.length; i++) {
+          if (options.waitQuiet > 0) await waitQuiet(options);
+          await runOne(ctx, workload, order[i]!, run, i);
+        }
+      }
+    }
+  } finally {
+    if (fixture) removeDir(fixture.templateDir);
+  }
+  summary(options, outFile);
+  console.log(`\nRésultats : ${path.relative(process.cwd(), outFile)} (${fmt((Date.now() - started) / 1000, 0)} s)`);
+  if (profileDir) {
+    for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+      console.log(`\nProfil : ${path.relative(process.cwd(), path.join(profileDir, file))}`);
+      console.log(summarizeProfile(path.join(profileDir, file), 40, ctx.profileWindow));
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+// The private calendar feed (SCHED9): a secret address per person that any calendar application can
+// subscribe to without a session; resetting it makes the old address answer 404 at once.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { isWellFormedToken, newToken } from '../auth/tokens.ts';
+import { calendarFeed, type CalendarEvent } from '../scheduling/ics.ts';
+import { DEFAULT_TIME_ZONE } from '../scheduling/zoned.ts';
+import type { Appointment, AppointmentMode } from '../storage/appointments.ts';
+import type { AppEnv, Services } from './context.ts';
+import { newRouter } from './router.ts';
+import { DAY, UNAUTHENTICATED } from './scheduling-shared.ts';
+import { errorResponse } from './schemas.ts';
+
+/** Past appointments stay in the feed this long. */
+const FEED_PAST_DAYS = 90;
+
+const LOCATIONS: Record<AppointmentMode, string> = {
+  video: 'Visio (Compagnon)',
+  onsite: 'Sur place',
+  phone: 'Téléphone',
+};
+
+const FeedSchema = z
+  .object({
+    token: z.string(),
+    url: z.string().openapi({ example: 'https://compagnon.exemple.fr/api/calendar/…ics' }),
+  })
+  .openapi('CalendarFeed');
+
+const get = createRoute({
+  method: 'get',
+  path: '/calendar',
+  tags: ['Rendez-vous'],
+  summary: 'L’adresse privée de mon agenda (iCalendar), créée au premier appel',
+  responses: {
+    200: { description: 'Adresse', content: { 'application/json': { schema: FeedSchema } } },
+    401: errorResponse('Non connecté·e'),
+  },
+});
+
+const reset = createRoute({
+  method: 'post',
+  path: '/calendar/reset',
+  tags: ['Rendez-vous'],
+  summary: 'Changer l’adresse privée de mon agenda : l’ancienne cesse de fonctionner',
+  responses: {
+    200: { description: 'Nouvelle adresse', content: { 'application/json': { schema: FeedSchema } } },
+    401: errorResponse('Non connecté·e'),
+  },
+});
+
+const feed = createRoute({
+  method: 'get',
+  path: '/calendar/{file}',
+  tags: ['Rendez-vous'],
+  summary: 'Le flux iCalendar (sans session : l’adresse elle-même est le secret)',
+  security: [],
+  request: {
+    params: z.object({
+      file: z
+        .string()
+        .max(100)
+        .openapi({ param: { name: 'file', in: 'path' }, example: '<jeton>.ics' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Agenda',
+      content: { 'text/calendar': { schema: { type: 'string' } } },
+    },
+    404: errorResponse('Adresse inconnue'),
+  },
+});
+
+const NOT_FOUND = { error: 'Agenda introuvable : cette adresse a peut-être été changée.' };
+
+export function calendarRoutes(services: Services) {
+  const { storage, clock } = services;
+  const app = newRouter();
+
+  const base = (c: Context<AppEnv>) => services.publicUrl ?? new URL(c.req.url).origin;
+  const answer = (c: Context<AppEnv>, token: string) => ({
+    token,
+    url: `${base(c)}/api/calendar/${token}.ics`,
+  });
+
+  /** The zone the feed writes times in: the coach's own, or the learner's coach's. */
+  function zoneFor(userId: string, role: 'coach' | 'learner', events: Appointment[]): string {
+    const coachId =
+      role === 'coach'
+        ? userId
+        : (events[0]?.coach.id ?? storage.accompaniments.listForLearner(userId)[0]?.coach.id);
+    return coachId ? storage.availabilities.get(coachId).timeZone : DEFAULT_TIME_ZONE;
+  }
+
+  app.openapi(get, (c) => {
+    const session = c.get('session');
+    if (!session) return c.json(UNAUTHENTICATED, 401);
+    let token = storage.calendarFeeds.token(session.user.id);
+    if (!token) {
+      token = newToken();
+      storage.calendarFeeds.set(session.user.id, token, clock.now());
+    }
+    return c.json(answer(c, token), 200);
+  });
+
+  app.openapi(reset, (c) => {
+    const session = c.get('session');
+    if (!session) return c.json(UNAUTHENTICATED, 401);
+    const token = newToken();
+    storage.calendarFeeds.set(session.user.id, token, clock.now());
+    return c.json(answer(c, token), 200);
+  });
+
+  app.openapi(feed, (c) => {
+    const file = c.req.valid('param').file;
+    const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
+    const userId = isWellFormedToken(token) ? storage.calendarFeeds.owner(token) : null;
+    const user = userId ? storage.users.findById(userId) : null;
+    if (!user) return c.json(NOT_FOUND, 404);
+    const now = clock.now();
+    const appointments = storage.appointments.listForCalendar(user.id, now - FEED_PAST_DAYS * DAY);
+    const timeZone = zoneFor(user.id, user.role, appointments);
+    const events: CalendarEvent[] = appointments.map((a) => {
+      const withWhom = a.coach.id === user.id ? (a.learner?.name ?? a.accompanimentTitle) : a.coach.name;
+      return {
+        uid: `${a.id}@compagnon`,
+        start: a.start,
+        end: a.end,
+        summary: `Rendez-vous avec ${withWhom}`,
+        description:
+          `Accompagnement : « ${a.accompanimentTitle} »\n` +
+          `${base(c)}/accompagnements/${encodeURIComponent(a.accompanimentId)}` +
+          (a.cancelReason ? `\nAnnulé : ${a.cancelReason}` : ''),
+        location: LOCATIONS[a.mode],
+        status: a.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+        sequence: a.sequence,
+        updatedAt: a.updatedAt,
+      };
+    });
+    const body = calendarFeed({ name: `Compagnon — ${user.name}`, timeZone, events, now });
+    c.header('Content-Type', 'text/calendar; charset=utf-8');
+    c.header('Content-Disposition', 'inline; filename="compagnon.ics"');
+    return c.body(body, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,89 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log/logger.ts';
+
+/** WAL size (frames, i.e. pages) from which the main connection lets the WAL start over (~16 MiB). */
+const RESTART_FRAMES = 4000;
+/** SQLite's default automatic checkpoint threshold, given back when the worker is gone. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+interface Report {
+  log?: number;
+  checkpointed?: number;
+  error?: string;
+}
+
+/**
+ * Moves WAL checkpoints off the event loop. By default SQLite checkpoints inside the COMMIT that pushes
+ * the WAL past 1,000 pages: that commit copies every page back into the database file and syncs it (tens
+ * of milliseconds, far more on a busy disk) while no client is served — it made the relay's p99. Here the
+ * main connection does not checkpoint on its own (`wal_autocheckpoint = 0`); a worker thread with its own
+ * connection runs a PASSIVE checkpoint every `intervalMs`, which copies the pages without ever blocking
+ * the writer. Durability is unchanged: a transaction is durable once its COMMIT has written the WAL
+ * (PERSIST3), checkpoint or not.
+ *
+ * SQLite only starts the WAL over when a write begins with every frame already copied, which never happens
+ * while writes keep coming during the worker's checkpoints. So once the WAL is past `RESTART_FRAMES` and
+ * the worker has just caught up, the main connection copies the few frames written since, itself, right
+ * after a flush (`afterFlush`): a short pause every few seconds of sustained writing, after which the next
+ * commit reuses the WAL from its start.
+ */
+export class Checkpointer {
+  readonly #db: DatabaseSync;
+  readonly #log: Logger;
+  readonly #worker: Worker | null;
+  #checkpoint: StatementSync | null = null;
+  #catchUp = false;
+  #exited: Promise<void> = Promise.resolve();
+
+  constructor(db: DatabaseSync, log: Logger, intervalMs = 200) {
+    this.#db = db;
+    this.#log = log;
+    const path = db.location();
+    if (!path) {
+      this.#worker = null;
+      return;
+    }
+    this.#worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+      workerData: { path, intervalMs },
+    });
+    this.#worker.unref();
+    const worker = this.#worker;
+    this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (report: Report) => {
+      if (report.error === undefined && (report.log ?? 0) >= RESTART_FRAMES) this.#catchUp = true;
+    });
+    worker.on('error', (error) => {
+      this.#log.error('Checkpoints du journal SQLite : le fil de travail s’est arrêté', error);
+      this.#setAutocheckpoint(AUTOCHECKPOINT_PAGES);
+    });
+    this.#setAutocheckpoint(0);
+  }
+
+  /** Called by the group commit once a flush has sent everything: lets a long WAL start over. */
+  afterFlush(): void {
+    if (!this.#catchUp) return;
+    this.#catchUp = false;
+    if (!this.#db.isOpen || this.#db.isTransaction) return;
+    try {
+      this.#checkpoint ??= this.#db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+      this.#checkpoint.get();
+    } catch (error) {
+      this.#log.error('Checkpoint du journal SQLite impossible', error);
+    }
+  }
+
+  #setAutocheckpoint(pages: number): void {
+    if (this.#db.isOpen) this.#db.exec(`PRAGMA wal_autocheckpoint = ${pages}`);
+  }
+
+  /** Stops the worker (its connection closed) and gives checkpoints back to the main connection. */
+  async close(): Promise<void> {
+    if (!this.#worker) return;
+    this.#worker.postMessage('close');
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+    await Promise.race([this.#exited, timeout]);
+    await this.#worker.terminate();
+    this.#setAutocheckpoint(AUTOCHECKPOINT_PAGES);
+  }
+}

@@ -1,0 +1,162 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const WEEKDAYS = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'] as const;
+
+/** The agenda page: availability (coach), upcoming appointments, the private calendar feed. */
+export class AgendaPage {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/agenda');
+    await expect(this.page.getByRole('heading', { name: 'Agenda', level: 1 })).toBeVisible();
+  }
+
+  get availability(): Locator {
+    return this.page.getByRole('region', { name: 'Mes disponibilités' });
+  }
+
+  /** The ranges of one weekday (« Lundi » …). */
+  day(name: (typeof WEEKDAYS)[number]): Locator {
+    return this.availability.getByRole('group', { name, exact: true });
+  }
+
+  /** Adds one range to a day (an end of 00:00 is midnight). */
+  async addRange(name: (typeof WEEKDAYS)[number], start: string, end: string): Promise<void> {
+    const day = this.day(name);
+    await day.getByRole('button', { name: /^Ajouter une plage/ }).click();
+    await day.getByLabel('Début', { exact: true }).last().fill(start);
+    await day.getByLabel('Fin', { exact: true }).last().fill(end);
+  }
+
+  async save(): Promise<void> {
+    await this.availability.getByRole('button', { name: 'Enregistrer les disponibilités' }).click();
+    await expect(
+      this.availability.getByRole('status').filter({ hasText: 'Disponibilités enregistrées.' }),
+    ).toBeVisible();
+  }
+
+  get feed(): Locator {
+    return this.page.getByRole('region', { name: 'Mon agenda dans mon calendrier' });
+  }
+
+  get feedUrl(): Locator {
+    return this.feed.getByLabel('Adresse de votre agenda (iCalendar)');
+  }
+
+  /** « Régénérer », confirmed in its dialog; resolves once the address changed. */
+  async regenerateFeed(): Promise<void> {
+    const before = await this.feedUrl.inputValue();
+    await this.feed.getByRole('button', { name: 'Régénérer', exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Régénérer l’adresse de l’agenda ?' });
+    await dialog.getByRole('button', { name: 'Régénérer l’adresse' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(this.feedUrl).not.toHaveValue(before);
+  }
+}
+
+/** « Rendez-vous et heures » in the workspace of an accompaniment. */
+export class AppointmentsPanel {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  get region(): Locator {
+    return this.page.getByRole('region', { name: 'Rendez-vous et heures', exact: true });
+  }
+
+  get hours(): Locator {
+    return this.region.getByRole('region', { name: 'Heures', exact: true });
+  }
+
+  /** A line of the hours table (« Heures réalisées », « Heures restantes » …). */
+  hoursRow(label: string): Locator {
+    return this.hours.getByRole('row', { name: label });
+  }
+
+  async expectHours(label: string, value: string): Promise<void> {
+    await expect(this.hoursRow(label).getByRole('cell')).toHaveText(value, { timeout: 15_000 });
+  }
+
+  /** The appointments listed (cancelled ones apart), each an article named by its date and times. */
+  get appointments(): Locator {
+    return this.region.getByRole('region', { name: 'Rendez-vous', exact: true }).getByRole('article');
+  }
+
+  /**
+   * Books through the form: the duration, the mode, the `dayIndex`-th day offered and its first free time.
+   * Returns the day and time chosen, as shown.
+   */
+  async book(options: { mode: 'Visio' | 'Sur place' | 'Téléphone'; dayIndex?: number }): Promise<string> {
+    const toggle = this.region.getByRole('button', { name: /^(Prendre|Planifier un) rendez-vous$/ });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await this.region.getByRole('radio', { name: options.mode, exact: true }).check();
+    const days = this.region
+      .getByRole('group', { name: 'Jours avec des créneaux libres' })
+      .getByRole('button');
+    await days.nth(options.dayIndex ?? 0).click();
+    const times = this.region.getByRole('group', { name: /^Horaires libres le / });
+    const first = times.getByRole('radio').first();
+    await first.check();
+    const chosen = `${await times.locator('legend').textContent()} ${await first.evaluate((el) => el.closest('label')?.textContent?.trim() ?? '')}`;
+    await this.region.getByRole('button', { name: 'Réserver ce créneau' }).click();
+    return chosen;
+  }
+
+  /** The open video call. */
+  get call(): Locator {
+    return this.page.getByRole('dialog', { name: /^Visio avec / });
+  }
+
+  get callStatus(): Locator {
+    return this.call.getByRole('status');
+  }
+
+  async leaveCall(): Promise<void> {
+    await this.call.getByRole('button', { name: 'Quitter la visio' }).click();
+    await expect(this.call).toBeHidden();
+  }
+
+  /** The attendance form of an appointment (one half-day). */
+  signForm(appointment: Locator): Locator {
+    return appointment.getByRole('form', { name: /^Signer la feuille d’émargement/ });
+  }
+
+  /** Draws a signature with the mouse on the pad, then signs. */
+  async signByDrawing(appointment: Locator): Promise<void> {
+    const form = this.signForm(appointment);
+    const pad = form.locator('canvas');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    if (!box) throw new Error('signature pad not visible');
+    const { mouse } = this.page;
+    await mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.6);
+    await mouse.down();
+    for (let i = 1; i <= 12; i++)
+      await mouse.move(
+        box.x + box.width * (0.1 + i * 0.06),
+        box.y + box.height * (0.6 - 0.3 * Math.sin(i / 2)),
+        {
+          steps: 2,
+        },
+      );
+    await mouse.up();
+    await expect(pad).toHaveAttribute('data-signed', 'true');
+    await form.getByRole('button', { name: 'Signer', exact: true }).click();
+  }
+
+  /** Confirms the attendance with the keyboard only: the checkbox with Space, the button with Enter. */
+  async signWithKeyboard(appointment: Locator): Promise<void> {
+    const form = this.signForm(appointment);
+    const checkbox = form.getByRole('checkbox', { name: 'Je confirme ma présence à cette séance' });
+    await checkbox.focus();
+    await this.page.keyboard.press('Space');
+    await expect(checkbox).toBeChecked();
+    await this.page.keyboard.press('Tab');
+    await expect(form.getByRole('button', { name: 'Signer', exact: true })).toBeFocused();
+    await this.page.keyboard.press('Enter');
+  }
+}
