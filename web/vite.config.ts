@@ -22,6 +22,7 @@ export default defineConfig({
     proxy: {
       '/api': { target: server, changeOrigin: false },
       '/sync': { target: server, ws: true, changeOrigin: false },
+      '/call': { target: server, ws: true, changeOrigin: false },
     },
   },
 });

@@ -1,6 +1,6 @@
 // The load generator: plain `ws` sockets writing pre-encoded frames on a schedule, receivers that only
 // count, and one probe per document that reads the head of each relayed update to measure fan-out latency.
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { EMPTY_STEP1, WriterFrames, isSyncStep2, isSyncUpdate, readHead } from './frames.ts';
 
@@ -19,6 +19,11 @@ export interface PhaseResult {
   latency: { p50: number; p99: number; max: number; samples: number };
   /** Wall time from the first send to the end of the drain, in ms. */
   wallMs: number;
+  /**
+   * The generator's own event-loop delay (p99 and max, ms): when it is high, latencies were (also) made
+   * by the generator or the machine, not by the server alone.
+   */
+  generatorLag: { p99: number; max: number };
 }
 
 class Latencies {
@@ -166,6 +171,8 @@ export class Load {
     this.#latencies = new Latencies();
     const fanOut = this.clientsPerDoc - 1;
     let sent = 0;
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     const start = performance.now();
     this.#phaseStart = start;
     await new Promise<void>((resolve) => {
@@ -189,6 +196,7 @@ export class Load {
     });
     const expected = sent * fanOut;
     await this.#drain(expected, drainMs);
+    lag.disable();
     return {
       ratePerDoc,
       seconds,
@@ -197,6 +205,7 @@ export class Load {
       delivered: this.delivered,
       latency: this.#latencies.summary(),
       wallMs: performance.now() - start,
+      generatorLag: { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
     };
   }
 

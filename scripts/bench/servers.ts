@@ -75,14 +75,20 @@ export interface ServerProcess {
  */
 export async function startServer(
   kind: ServerKind,
-  options: { dataDir?: string; core?: number | null; nodeArgs?: string[] } = {},
+  options: { dataDir?: string; core?: number | null; nodeArgs?: string[]; nice?: number } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const entry = kind === 'ours' ? OUR_ENTRY : REFERENCE_ENTRY;
   const nodeArgs = [...(options.nodeArgs ?? []), entry];
   const pinned = hasTaskset && options.core !== null && options.core !== undefined;
-  const command = pinned ? 'taskset' : process.execPath;
-  const args = pinned ? ['-c', String(options.core), process.execPath, ...nodeArgs] : nodeArgs;
+  // nice, then taskset, then node, each exec'ing the next: every thread of the server inherits both.
+  const chain = [
+    ...(options.nice ? ['nice', '-n', String(options.nice)] : []),
+    ...(pinned ? ['taskset', '-c', String(options.core)] : []),
+    process.execPath,
+    ...nodeArgs,
+  ];
+  const [command, ...args] = chain as [string, ...string[]];
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port) };
   if (kind === 'ours') {
     if (!options.dataDir) throw new Error('our server needs a data folder');
@@ -122,7 +128,7 @@ export async function startServer(
   if (child.pid === undefined) throw new Error(`${kind}: no pid`);
   return {
     kind,
-    // taskset execs node in place: the pid is the server's own.
+    // nice and taskset exec node in place: the pid is the server's own.
     pid: child.pid,
     httpUrl: `http://127.0.0.1:${port}`,
     wsBase: kind === 'ours' ? `ws://127.0.0.1:${port}/sync/` : `ws://127.0.0.1:${port}/`,

@@ -51,6 +51,11 @@ const DEFAULTS = {
   /** Before each pass, wait up to this many seconds for the rest of the machine to use < `quiet` of a core. */
   waitQuiet: 120,
   quiet: 0.25,
+  /**
+   * Scheduling priority (`nice`) of the servers and the generator, the same for all: a negative value
+   * (needs root) shields the measurement from other jobs on a shared machine. 0 leaves it unchanged.
+   */
+  nice: 0,
   /** Extra Node flags for our server (space-separated), e.g. `--perf-basic-prof`. */
   nodeArgs: '',
   out: '',
@@ -94,7 +99,7 @@ function parseOptions(argv: string[]): Options {
     if (kind === 'boolean') record[key] = isTrue(value);
     else if (kind === 'number') {
       const n = Number(value);
-      if (!Number.isFinite(n) || n < 0) throw new Error(`--${kebab(key)} : nombre positif attendu (${value})`);
+      if (!Number.isFinite(n) || (n < 0 && key !== 'nice')) throw new Error(`--${kebab(key)} : nombre positif attendu (${value})`);
       record[key] = n;
     } else record[key] = value;
   }
@@ -200,6 +205,7 @@ function phaseFields(m: Measured) {
     updatesPerSecond: p.sent / p.seconds,
     deliveredPerSecond: p.delivered / p.seconds,
     latencyMs: p.latency,
+    generatorLagMs: p.generatorLag,
     serverCpuMs: m.serverCpuMs,
     serverSystemMs: m.serverSystemMs,
     cpuMsPer1000: p.delivered > 0 ? (m.serverCpuMs / p.delivered) * 1000 : NaN,
@@ -217,7 +223,7 @@ function printPhase(label: string, m: Measured): void {
     `${label} ${p.delivered}/${p.expected} (${fmt(pct, 3)} %)  latence p50 ${fmt(p.latency.p50, 2)} ms` +
       ` p99 ${fmt(p.latency.p99, 2)} ms max ${fmt(p.latency.max, 1)} ms  CPU ${fmt((m.serverCpuMs / p.delivered) * 1000, 1)} ms/1000` +
       ` (serveur ${fmt((100 * m.serverCpuMs) / p.wallMs, 0)} % dont noyau ${fmt((100 * m.serverSystemMs) / m.serverCpuMs, 0)} %, générateur ${fmt((100 * m.generatorCpuMs) / p.wallMs, 0)} %,` +
-      ` autres ${fmt((100 * m.otherCpuMs) / p.wallMs, 0)} %)`,
+      ` autres ${fmt((100 * m.otherCpuMs) / p.wallMs, 0)} %, retard du générateur max ${fmt(p.generatorLag.max, 0)} ms)`,
   );
 }
 
@@ -245,7 +251,7 @@ async function runOne(ctx: RunContext, workload: string, kind: ServerKind, run: 
   const dataDir = kind === 'ours' ? copyDataDir(ctx.fixture!) : null;
   const nodeArgs = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
   if (kind === 'ours' && o.nodeArgs) nodeArgs.push(...o.nodeArgs.split(' ').filter(Boolean));
-  const server = await startServer(kind, { dataDir: dataDir ?? undefined, core: 0, nodeArgs });
+  const server = await startServer(kind, { dataDir: dataDir ?? undefined, core: 0, nodeArgs, nice: o.nice });
   const label = `${workload} ${kind.padEnd(9)} #${run}`;
   let load: Load | null = null;
   try {
@@ -265,6 +271,7 @@ async function runOne(ctx: RunContext, workload: string, kind: ServerKind, run: 
       clientsPerDoc: shape.clients,
       clients: shape.docs * shape.clients,
       pinned: hasTaskset,
+      nice: o.nice,
       node: process.version,
       cpus: os.cpus().length,
     };
@@ -392,12 +399,19 @@ function summary(options: Options, outFile: string): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   // The load generator on the second core, the servers on the first, when the machine allows it.
-  if (hasTaskset && os.cpus().length >= 2 && process.env['BENCH_PINNED'] !== '1') {
-    const result = spawnSync(
-      'taskset',
-      ['-c', '1', process.execPath, ...process.execArgv, import.meta.filename, ...process.argv.slice(2)],
-      { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } },
-    );
+  const pin = hasTaskset && os.cpus().length >= 2;
+  if ((pin || options.nice !== 0) && process.env['BENCH_PINNED'] !== '1') {
+    // Run again as the load generator proper, on the second core (and at the servers' priority).
+    const chain = [
+      ...(options.nice !== 0 ? ['nice', '-n', String(options.nice)] : []),
+      ...(pin ? ['taskset', '-c', '1'] : []),
+      process.execPath,
+      ...process.execArgv,
+      import.meta.filename,
+      ...process.argv.slice(2),
+    ];
+    const [command, ...args] = chain as [string, ...string[]];
+    const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
     process.exit(result.status ?? 1);
   }
   const servers = options.servers.split(',') as ServerKind[];
@@ -412,7 +426,8 @@ async function main(): Promise<void> {
 
   console.log(
     `Banc d’essai de synchronisation — ${os.cpus().length} cœurs, Node ${process.version}, ` +
-      (hasTaskset && os.cpus().length >= 2 ? 'serveur sur le cœur 0, générateur sur le cœur 1' : 'sans épinglage (taskset absent)'),
+      (hasTaskset && os.cpus().length >= 2 ? 'serveur sur le cœur 0, générateur sur le cœur 1' : 'sans épinglage (taskset absent)') +
+      (options.nice !== 0 ? `, priorité nice ${options.nice}` : ''),
   );
   const started = Date.now();
   const fixture = servers.includes('ours') ? await prepareFixture(maxDocs) : null;

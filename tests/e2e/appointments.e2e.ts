@@ -137,3 +137,72 @@ test('availability, booking, video call, session held, attendance signed by both
 
   for (const ctx of contexts) await ctx.close();
 });
+
+test('a slot taken meanwhile is refused in French and the slots refresh; the coach moves, the learner cancels, with reasons', async ({
+  browser,
+  server,
+}) => {
+  const { coach, learner, contexts, accompaniment } = await coachAndLearner(browser, server.url);
+  const weekly = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, start: '00:00', end: '24:00' }));
+  const saved = await coach.request.put('/api/availability', {
+    data: { timeZone: 'Europe/Paris', weekly, exceptions: [] },
+  });
+  expect(saved.ok()).toBeTruthy();
+  const workspace = `/accompagnements/${accompaniment.id}`;
+
+  // The learner picks a phone slot; the coach books that very slot for her first.
+  await learner.goto(workspace);
+  const l = new AppointmentsPanel(learner);
+  await l.openBooking();
+  await l.region.getByRole('radio', { name: 'Téléphone', exact: true }).check();
+  const start = await l.chooseSlot(l.region, 1);
+  const taken = await coach.request.post('/api/appointments', {
+    data: { accompanimentId: accompaniment.id, start, durationMinutes: 60, mode: 'phone' },
+  });
+  expect(taken.status()).toBe(201);
+  await l.region.getByRole('button', { name: 'Réserver ce créneau' }).click();
+  await expect(l.region.getByRole('alert')).toContainText('Ce créneau vient d’être réservé');
+  await expect(l.region.locator(`input[type="radio"][value="${start}"]`)).toHaveCount(0);
+  await expect(
+    l.region
+      .getByRole('group', { name: /^Horaires libres le / })
+      .getByRole('radio')
+      .first(),
+  ).toBeVisible();
+  await expect(l.appointments).toHaveCount(1, { timeout: 15_000 });
+  await expect(l.appointments.first()).toContainText('Téléphone');
+
+  // The coach moves it to another day, with the reason.
+  await coach.goto(workspace);
+  const c = new AppointmentsPanel(coach);
+  await c.appointments.first().getByRole('button', { name: 'Déplacer' }).click();
+  const move = coach.getByRole('dialog', { name: 'Déplacer le rendez-vous' });
+  const newStart = await c.chooseSlot(move, 2);
+  await move.getByRole('button', { name: 'Déplacer le rendez-vous' }).click();
+  await expect(move.getByRole('alert')).toHaveText(
+    'Indiquez la raison : elle est conservée avec le rendez-vous.',
+  );
+  await move.getByLabel('Raison').fill('Formation ce jour-là');
+  await move.getByRole('button', { name: 'Déplacer le rendez-vous' }).click();
+  await expect(move).toBeHidden();
+  const moved = (await (
+    await coach.request.get(`/api/accompaniments/${accompaniment.id}/appointments`)
+  ).json()) as {
+    appointments: { start: string; sequence: number }[];
+  };
+  expect(moved.appointments.map((a) => a.start)).toEqual([new Date(newStart).toISOString()]);
+
+  // The learner cancels it, with the reason; both see it cancelled.
+  const appointment = l.appointments.first();
+  await appointment.getByRole('button', { name: 'Annuler le rendez-vous' }).click();
+  const cancel = learner.getByRole('dialog', { name: 'Annuler le rendez-vous' });
+  await cancel.getByLabel('Raison').fill('Entretien d’embauche');
+  await cancel.getByRole('button', { name: 'Confirmer l’annulation' }).click();
+  await expect(cancel).toBeHidden();
+  await expect(l.appointments).toHaveCount(0);
+  await expect(l.region.getByText('Rendez-vous annulé (1)')).toBeVisible();
+  await expect(c.region.getByText('Rendez-vous annulé (1)')).toBeVisible({ timeout: 15_000 });
+  await c.region.getByText('Rendez-vous annulé (1)').click();
+  await expect(c.region).toContainText('Motif de l’annulation : Entretien d’embauche');
+  for (const ctx of contexts) await ctx.close();
+});

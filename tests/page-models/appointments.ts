@@ -86,24 +86,36 @@ export class AppointmentsPanel {
     return this.region.getByRole('region', { name: 'Rendez-vous', exact: true }).getByRole('article');
   }
 
-  /**
-   * Books through the form: the duration, the mode, the `dayIndex`-th day offered and its first free time.
-   * Returns the day and time chosen, as shown.
-   */
-  async book(options: { mode: 'Visio' | 'Sur place' | 'Téléphone'; dayIndex?: number }): Promise<string> {
+  /** Opens the booking form (« Prendre rendez-vous » for the learner, « Planifier un rendez-vous » for the coach). */
+  async openBooking(): Promise<void> {
     const toggle = this.region.getByRole('button', { name: /^(Prendre|Planifier un) rendez-vous$/ });
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-    await this.region.getByRole('radio', { name: options.mode, exact: true }).check();
-    const days = this.region
-      .getByRole('group', { name: 'Jours avec des créneaux libres' })
-      .getByRole('button');
-    await days.nth(options.dayIndex ?? 0).click();
-    const times = this.region.getByRole('group', { name: /^Horaires libres le / });
-    const first = times.getByRole('radio').first();
+  }
+
+  /**
+   * In a slot picker (the booking form, or the move dialog): the `dayIndex`-th day offered, then its first
+   * free time. Returns the chosen slot's start (ISO).
+   */
+  async chooseSlot(within: Locator, dayIndex: number): Promise<string> {
+    const days = within.getByRole('group', { name: 'Jours avec des créneaux libres' }).getByRole('button');
+    await days.nth(dayIndex).click();
+    const first = within
+      .getByRole('group', { name: /^Horaires libres le / })
+      .getByRole('radio')
+      .first();
     await first.check();
-    const chosen = `${await times.locator('legend').textContent()} ${await first.evaluate((el) => el.closest('label')?.textContent?.trim() ?? '')}`;
+    const start = await first.getAttribute('value');
+    if (!start) throw new Error('slot without a start');
+    return start;
+  }
+
+  /** Books the first free time of the `dayIndex`-th day offered, in the given mode; returns its start (ISO). */
+  async book(options: { mode: 'Visio' | 'Sur place' | 'Téléphone'; dayIndex?: number }): Promise<string> {
+    await this.openBooking();
+    await this.region.getByRole('radio', { name: options.mode, exact: true }).check();
+    const start = await this.chooseSlot(this.region, options.dayIndex ?? 0);
     await this.region.getByRole('button', { name: 'Réserver ce créneau' }).click();
-    return chosen;
+    return start;
   }
 
   /** The open video call. */

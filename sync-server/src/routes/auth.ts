@@ -114,7 +114,10 @@ export function authRoutes(services: Services) {
 
   app.openapi(signOut, (c) => {
     const sessionId = endSession(c, storage, publicUrl);
-    if (sessionId) services.sync?.closeSession(sessionId);
+    if (sessionId) {
+      services.sync?.closeSession(sessionId);
+      services.calls?.closeSession(sessionId);
+    }
     return c.body(null, 204);
   });
 

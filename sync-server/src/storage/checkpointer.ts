@@ -8,6 +8,7 @@ const RESTART_FRAMES = 4000;
 const AUTOCHECKPOINT_PAGES = 1000;
 
 interface Report {
+  ready?: boolean;
   log?: number;
   checkpointed?: number;
   error?: string;
@@ -35,6 +36,8 @@ export class Checkpointer {
   #checkpoint: StatementSync | null = null;
   #catchUp = false;
   #exited: Promise<void> = Promise.resolve();
+  /** Resolves once the worker has opened its connection (at once without a worker). */
+  readonly ready: Promise<void>;
 
   constructor(db: DatabaseSync, log: Logger, intervalMs = 200) {
     this.#db = db;
@@ -42,6 +45,7 @@ export class Checkpointer {
     const path = db.location();
     if (!path) {
       this.#worker = null;
+      this.ready = Promise.resolve();
       return;
     }
     this.#worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
@@ -50,8 +54,12 @@ export class Checkpointer {
     this.#worker.unref();
     const worker = this.#worker;
     this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    let ready!: () => void;
+    this.ready = new Promise((resolve) => (ready = resolve));
+    void this.#exited.then(ready);
     worker.on('message', (report: Report) => {
-      if (report.error === undefined && (report.log ?? 0) >= RESTART_FRAMES) this.#catchUp = true;
+      if (report.ready) ready();
+      else if (report.error === undefined && (report.log ?? 0) >= RESTART_FRAMES) this.#catchUp = true;
     });
     worker.on('error', (error) => {
       this.#log.error('Checkpoints du journal SQLite : le fil de travail s’est arrêté', error);
@@ -67,7 +75,8 @@ export class Checkpointer {
     if (!this.#db.isOpen || this.#db.isTransaction) return;
     try {
       this.#checkpoint ??= this.#db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-      this.#checkpoint.get();
+      // Busy: the worker's next round had already begun; try again after the next flush.
+      if (Number(this.#checkpoint.get()?.['busy'] ?? 0) !== 0) this.#catchUp = true;
     } catch (error) {
       this.#log.error('Checkpoint du journal SQLite impossible', error);
     }
@@ -80,9 +89,13 @@ export class Checkpointer {
   /** Stops the worker (its connection closed) and gives checkpoints back to the main connection. */
   async close(): Promise<void> {
     if (!this.#worker) return;
+    // Held while closing: the process waits for the worker's connection to close.
+    this.#worker.ref();
     this.#worker.postMessage('close');
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
     await Promise.race([this.#exited, timeout]);
+    clearTimeout(timer);
     await this.#worker.terminate();
     this.#setAutocheckpoint(AUTOCHECKPOINT_PAGES);
   }

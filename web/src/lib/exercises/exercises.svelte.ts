@@ -35,6 +35,7 @@ import {
   type ExerciseEvent,
   type ExerciseId,
   type PlacedExercise,
+  type Question,
   type StepId,
   type TimelineEvent,
 } from '@compagnon/model';
@@ -57,12 +58,39 @@ export interface ExerciseSnapshot {
 
 export type Outcome = { ok: true } | { ok: false; error: string };
 
+/** Whether a question has an answer, from what was read already (the model's `isAnswered` reads it again). */
+function answeredFrom(q: Question, answers: ExerciseAnswers, texts: Record<string, string>): boolean {
+  switch (q.type) {
+    case 'text':
+      return (texts[q.id] ?? '').length > 0;
+    case 'single':
+      return answers.single[q.id] != null;
+    case 'multiple':
+      return (answers.multiple[q.id] ?? []).length > 0;
+    case 'scale':
+      return answers.scale[q.id] != null;
+    case 'grid':
+      return (answers.grid[q.id] ?? []).length > 0;
+    case 'timeline':
+      return (answers.timeline[q.id] ?? []).length > 0;
+    case 'ranking':
+      // Not readable from the order alone: the caller asks the model.
+      return false;
+  }
+}
+
 export class ExercisesState {
   /** Every placed exercise, by placement time. */
   all: ExerciseSnapshot[] = $state.raw([]);
   readonly #connection: DocConnection;
   readonly #actor: () => Actor;
   readonly #stop: () => void;
+  /**
+   * The definition last read of each exercise. A placed definition never changes, so the same objects are
+   * handed out again: components given a question do not re-run (an editor would be rebuilt under the caret).
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
+  readonly #definitions = new Map<string, { json: string; definition: ExerciseDefinition }>();
 
   constructor(connection: DocConnection, actor: () => Actor) {
     this.#connection = connection;
@@ -73,22 +101,34 @@ export class ExercisesState {
 
   #read(): void {
     const doc = this.#connection.doc;
-    this.all = listExercises(doc).map((exercise) => {
+    this.all = listExercises(doc).map((read) => {
+      const exercise = this.#stable(read);
+      const answers = readAnswers(doc, exercise.id);
       const texts: Record<string, string> = {};
       const answered: Record<string, boolean> = {};
       for (const q of exercise.definition.questions) {
         if (q.type === 'text') texts[q.id] = notesText(answerTextFragment(doc, exercise.id, q.id));
-        answered[q.id] = isAnswered(doc, exercise.id, q);
+        // A ranking left in the coach's order reads the same as an untouched one: the model knows.
+        answered[q.id] =
+          q.type === 'ranking' ? isAnswered(doc, exercise.id, q) : answeredFrom(q, answers, texts);
       }
       return {
         exercise,
-        answers: readAnswers(doc, exercise.id),
+        answers,
         texts,
         answered,
         comments: listExerciseComments(doc, exercise.id),
         history: exerciseHistory(doc, exercise.id),
       };
     });
+  }
+
+  #stable(exercise: PlacedExercise): PlacedExercise {
+    const json = JSON.stringify(exercise.definition);
+    const known = this.#definitions.get(exercise.id);
+    if (known?.json === json) return { ...exercise, definition: known.definition };
+    this.#definitions.set(exercise.id, { json, definition: exercise.definition });
+    return exercise;
   }
 
   get actor(): Actor {

@@ -1,4 +1,11 @@
-import { exerciseStarter, newQuestion, parseExerciseDefinition, type Question } from '@compagnon/model';
+import {
+  exerciseStarter,
+  newQuestion,
+  parseExerciseDefinition,
+  type Actor,
+  type Question,
+  type UserId,
+} from '@compagnon/model';
 import { describe, expect, it } from 'vitest';
 import {
   cardMove,
@@ -82,7 +89,7 @@ describe('timeline dates', () => {
 
 describe('itemsByCell', () => {
   it('puts each note in its cell, in order, and drops notes of unknown cells', () => {
-    const by = { id: 'u1', name: 'Léa Martin', role: 'learner' as const };
+    const by: Actor = { id: 'u1' as UserId, name: 'Léa Martin', role: 'learner' };
     const items = [
       { id: 'i1', cellId: 'forces', text: 'Écoute', by },
       { id: 'i2', cellId: 'menaces', text: 'Marché', by },
@@ -99,8 +106,8 @@ describe('itemsByCell', () => {
 
 describe('newFromOthers', () => {
   it('keeps the comments not seen yet written by someone else', () => {
-    const coach = { id: 'c', name: 'Claire Dubois', role: 'coach' as const };
-    const learner = { id: 'l', name: 'Léa Martin', role: 'learner' as const };
+    const coach: Actor = { id: 'c' as UserId, name: 'Claire Dubois', role: 'coach' };
+    const learner: Actor = { id: 'l' as UserId, name: 'Léa Martin', role: 'learner' };
     const comments = [
       { id: '1', at: 1, by: coach, questionId: 'q', text: 'Vu' },
       { id: '2', at: 2, by: learner, questionId: 'q', text: 'Merci' },

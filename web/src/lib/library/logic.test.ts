@@ -147,3 +147,25 @@ describe('copying into a step', () => {
     expect(toExpectation(doc)).toEqual({ kind: 'none', prompt: '' });
   });
 });
+
+describe('exercises in the library', () => {
+  it('groups them apart (never as steps to insert) and finds them by their questions', () => {
+    const exercise = item({
+      id: '6',
+      title: 'Mes valeurs',
+      kind: 'exercise',
+      resourceKind: null,
+      exercise: {
+        title: 'Mes valeurs',
+        questions: [{ id: 'q1', type: 'text', prompt: 'Qu’est-ce qui guide votre classement ?' }],
+      },
+    });
+    // A list cached by an older client has no definition: nothing to place, so it is not offered.
+    const cached = item({ id: '7', title: 'Ancien', kind: 'exercise', resourceKind: null });
+    const groups = groupLibrary([...items, exercise, cached]);
+    expect(groups.exercises.map((i) => i.id)).toEqual(['6']);
+    expect(groups.steps.map((i) => i.id)).not.toContain('6');
+    expect(groups.resources.map((i) => i.id)).not.toContain('6');
+    expect(filterLibrary([...items, exercise], 'guide classement').map((i) => i.id)).toEqual(['6']);
+  });
+});
