@@ -15,8 +15,12 @@ export function privateNotes(doc: Y.Doc): Y.XmlFragment {
 export function notesText(fragment: Y.XmlFragment): string {
   const parts: string[] = [];
   const walk = (node: Y.XmlElement | Y.XmlText | Y.XmlHook | Y.XmlFragment): void => {
-    if (node instanceof Y.XmlText) parts.push(node.toString().replace(/<[^>]*>/g, ''));
-    else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment) {
+    // The delta, not toString(): toString() renders formatting as tags, and stripping them would also
+    // strip what the person typed between "<" and ">".
+    if (node instanceof Y.XmlText) {
+      for (const op of node.toDelta() as { insert?: unknown }[])
+        if (typeof op.insert === 'string') parts.push(op.insert);
+    } else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment) {
       node.toArray().forEach(walk);
       if (node instanceof Y.XmlElement) parts.push('\n');
     }

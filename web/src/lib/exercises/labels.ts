@@ -29,6 +29,13 @@ export function optionNoun(type: QuestionType): string {
   return m.exercise_option_choice();
 }
 
+/** The builder's button adding a choice, a card or a cell. */
+export function optionAddLabel(type: QuestionType): string {
+  if (type === 'ranking') return m.exercise_builder_add_card();
+  if (type === 'grid') return m.exercise_builder_add_cell();
+  return m.exercise_builder_add_choice();
+}
+
 export function feelingLabel(feeling: TimelineFeeling): string {
   switch (feeling) {
     case 'positive':
