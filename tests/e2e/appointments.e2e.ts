@@ -54,6 +54,9 @@ test('availability, booking, video call, session held, attendance signed by both
   const lAppointment = l.appointments.first();
   await expect(lAppointment).toContainText('Visio');
   await expect(lAppointment).toContainText('Réservé');
+  // « Aujourd'hui » announces it as the next appointment.
+  await expect(learner.locator('.today__meeting')).toContainText('Visio');
+  await expect(learner.locator('.today__meeting')).not.toContainText('aucun pour l');
   expect(await (await coach.request.get(feed)).text()).toContain('BEGIN:VEVENT');
 
   // The coach sees it on the agenda and in the workspace, and starts the call; the learner joins.

@@ -9,6 +9,7 @@ import {
   formatTimer,
   groupSlotsByDay,
   halfDaysOf,
+  nextAppointment,
   signaturePath,
   signedHalfDays,
   splitMinutes,
@@ -163,5 +164,21 @@ describe('attendance', () => {
     expect(path.length).toBeLessThanOrEqual(20_000);
     expect(path.startsWith('M0.1 0')).toBe(true);
     expect(path.endsWith(`L${Math.round(((4999 % 480) + 0.123) * 10) / 10} ${(4999 * 7) % 160}`)).toBe(true);
+  });
+});
+
+describe('nextAppointment', () => {
+  const at = (id: string, start: string, end: string, status: 'booked' | 'held' | 'cancelled') =>
+    ({ id, start, end, status }) as unknown as Parameters<typeof nextAppointment>[0][number];
+  it('answers the earliest booked appointment not over yet, ignoring held and cancelled ones', () => {
+    const list = [
+      at('later', '2026-12-03T09:00:00Z', '2026-12-03T10:00:00Z', 'booked'),
+      at('cancelled', '2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z', 'cancelled'),
+      at('held', '2026-11-30T09:00:00Z', '2026-11-30T10:00:00Z', 'held'),
+      at('now', '2026-12-02T09:00:00Z', '2026-12-02T10:00:00Z', 'booked'),
+    ];
+    expect(nextAppointment(list, Date.parse('2026-12-02T09:30:00Z'))?.id).toBe('now');
+    expect(nextAppointment(list, Date.parse('2026-12-02T10:00:00Z'))?.id).toBe('later');
+    expect(nextAppointment(list, Date.parse('2026-12-04T00:00:00Z'))).toBeNull();
   });
 });

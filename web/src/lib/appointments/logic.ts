@@ -273,3 +273,12 @@ export function signaturePath(strokes: readonly (readonly Point[])[], max = MAX_
     minDistance = minDistance === 0 ? 1 : minDistance * 2;
   }
 }
+
+/** The next booked appointment not yet over at `now` (the one « Aujourd'hui » announces), or null. */
+export function nextAppointment(appointments: readonly Appointment[], now: number): Appointment | null {
+  return (
+    appointments
+      .filter((a) => a.status === 'booked' && Date.parse(a.end) > now)
+      .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))[0] ?? null
+  );
+}
