@@ -223,6 +223,30 @@ export class Load {
     }
   }
 
+  /**
+   * A reconnect storm: every socket is cut at once (as a network drop or a server restart behind a proxy
+   * would), then all reopen at the same moment and resync. Returns how long each client took from the
+   * storm to its first sync, and how long until the last one was back.
+   */
+  async reconnectStorm(): Promise<{ totalMs: number; perClient: PhaseResult['latency'] }> {
+    this.#closing = true;
+    const closed = this.clients.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.ws.readyState === WebSocket.CLOSED ? resolve() : c.ws.once('close', () => resolve()),
+        ),
+    );
+    for (const c of this.clients) c.ws.terminate();
+    await Promise.all(closed);
+    this.#closing = false;
+    const times = new Latencies();
+    const start = performance.now();
+    await Promise.all(
+      this.clients.map((_, i) => this.#open(i).then(() => times.push(performance.now() - start))),
+    );
+    return { totalMs: performance.now() - start, perClient: times.summary() };
+  }
+
   /** Average size of the typing frames written so far, in bytes. */
   frameBytes(): number {
     let bytes = 0;

@@ -66,7 +66,10 @@ export function summarizeProfile(file: string, top = 30, window?: { from: number
     '',
     'par zone (temps propre) :',
   ];
-  for (const [a, us] of [...byArea].filter(([a]) => a !== '(idle)').sort((x, y) => y[1] - x[1]).slice(0, 15))
+  for (const [a, us] of [...byArea]
+    .filter(([a]) => a !== '(idle)')
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 15))
     lines.push(`  ${pct(us)}  ${a}`);
   lines.push('', `par fonction (temps propre, ${top} premières) :`);
   for (const [f, us] of [...byFunction]

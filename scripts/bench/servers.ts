@@ -44,7 +44,10 @@ export function rssMiB(pid: number): number {
 export function machineBusyMs(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / CLK_TCK;
+  return (
+    (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) /
+    CLK_TCK
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -100,12 +103,19 @@ export async function startServer(
     delete env['CALLBACK_URL'];
   }
   delete env['NODE_OPTIONS'];
-  const child: ChildProcess = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const ready = kind === 'ours' ? 'Compagnon est prêt' : 'running at';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind}: not ready after 30 s\n${output.join('\n')}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${kind}: not ready after 30 s\n${output.join('\n')}`)),
+      30_000,
+    );
     const onLine = (chunk: Buffer): void => {
       // Kept read to the end: a full pipe would block the server.
       for (const line of chunk.toString('utf8').split('\n')) {

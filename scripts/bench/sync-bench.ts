@@ -26,7 +26,7 @@ import {
 } from './servers.ts';
 
 const DEFAULTS = {
-  workloads: 'A,B,C',
+  workloads: 'A,B,C,D,R',
   servers: 'ours,reference',
   runs: 3,
   warmup: 2,
@@ -48,6 +48,14 @@ const DEFAULTS = {
   cMaxSteps: 14,
   cMaxP99: 50,
   cMinDelivery: 0.999,
+  dDocs: 500,
+  dClients: 10,
+  dRate: 1,
+  dSeconds: 20,
+  rDocs: 100,
+  rClients: 10,
+  /** Seconds of typing at 5 updates/s per document before the storm, so that the documents hold content. */
+  rSeconds: 5,
   /** Before each pass, wait up to this many seconds for the rest of the machine to use < `quiet` of a core. */
   waitQuiet: 120,
   quiet: 0.25,
@@ -75,7 +83,11 @@ const SHORT: Partial<Options> = {
   cStart: 20,
   cFactor: 3,
   cSeconds: 2,
-  cMaxSteps: 3,
+  cMaxSteps: 2,
+  dDocs: 50,
+  dSeconds: 2,
+  rDocs: 10,
+  rSeconds: 1,
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -84,7 +96,7 @@ const envName = (key: string): string => `BENCH_${kebab(key).replace(/-/g, '_').
 function parseOptions(argv: string[]): Options {
   const given = new Map<string, string>();
   for (const arg of argv) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`Option inconnue : ${arg}`);
     given.set(match[1]!, match[2] ?? 'true');
   }
@@ -99,14 +111,16 @@ function parseOptions(argv: string[]): Options {
     if (kind === 'boolean') record[key] = isTrue(value);
     else if (kind === 'number') {
       const n = Number(value);
-      if (!Number.isFinite(n) || (n < 0 && key !== 'nice')) throw new Error(`--${kebab(key)} : nombre positif attendu (${value})`);
+      if (!Number.isFinite(n) || (n < 0 && key !== 'nice'))
+        throw new Error(`--${kebab(key)} : nombre positif attendu (${value})`);
       record[key] = n;
     } else record[key] = value;
   }
   for (const flag of given.keys())
-    if (!(Object.keys(DEFAULTS) as string[]).map(kebab).includes(flag)) throw new Error(`Option inconnue : --${flag}`);
+    if (!(Object.keys(DEFAULTS) as string[]).map(kebab).includes(flag))
+      throw new Error(`Option inconnue : --${flag}`);
   if (options.profile) {
-    options.workloads = 'A';
+    if (raw('workloads') === undefined) options.workloads = 'A';
     options.servers = 'ours';
     options.runs = 1;
   }
@@ -156,7 +170,9 @@ function shapeOf(workload: string, o: Options): Shape {
   if (workload === 'A') return { docs: o.aDocs, clients: o.aClients, rate: o.aRate, seconds: o.aSeconds };
   if (workload === 'B') return { docs: o.bDocs, clients: o.bClients, rate: o.bRate, seconds: o.bSeconds };
   if (workload === 'C') return { docs: o.cDocs, clients: o.cClients, rate: o.cStart, seconds: o.cSeconds };
-  throw new Error(`Charge inconnue : ${workload} (A, B ou C)`);
+  if (workload === 'D') return { docs: o.dDocs, clients: o.dClients, rate: o.dRate, seconds: o.dSeconds };
+  if (workload === 'R') return { docs: o.rDocs, clients: o.rClients, rate: 5, seconds: o.rSeconds };
+  throw new Error(`Charge inconnue : ${workload} (A, B, C, D ou R)`);
 }
 
 function targets(kind: ServerKind, wsBase: string, fixture: Fixture | null, count: number): DocTarget[] {
@@ -237,15 +253,23 @@ async function waitQuiet(o: Options): Promise<number> {
     await sleep(1000);
     const share = (machineBusyMs() - busy0 - (cpuMs(process.pid) - self0)) / 1000;
     if (share <= o.quiet || Date.now() >= deadline) {
-      if (share > o.quiet) console.log(`  (machine toujours occupée : ${fmt(100 * share, 0)} % d’un cœur ailleurs)`);
+      if (share > o.quiet)
+        console.log(`  (machine toujours occupée : ${fmt(100 * share, 0)} % d’un cœur ailleurs)`);
       return share;
     }
-    if (!announced) console.log(`  (attente d’une machine calme : ${fmt(100 * share, 0)} % d’un cœur ailleurs)`);
+    if (!announced)
+      console.log(`  (attente d’une machine calme : ${fmt(100 * share, 0)} % d’un cœur ailleurs)`);
     announced = true;
   }
 }
 
-async function runOne(ctx: RunContext, workload: string, kind: ServerKind, run: number, order: number): Promise<void> {
+async function runOne(
+  ctx: RunContext,
+  workload: string,
+  kind: ServerKind,
+  run: number,
+  order: number,
+): Promise<void> {
   const o = ctx.options;
   const shape = shapeOf(workload, o);
   const dataDir = kind === 'ours' ? copyDataDir(ctx.fixture!) : null;
@@ -257,7 +281,11 @@ async function runOne(ctx: RunContext, workload: string, kind: ServerKind, run: 
   try {
     await sleep(300);
     const rssIdle = rssMiB(server.pid);
-    load = new Load(targets(kind, server.wsBase, ctx.fixture, shape.docs), shape.clients, 'x'.repeat(o.chunk));
+    load = new Load(
+      targets(kind, server.wsBase, ctx.fixture, shape.docs),
+      shape.clients,
+      'x'.repeat(o.chunk),
+    );
     await load.connect();
     await load.setup();
     const rssConnected = rssMiB(server.pid);
@@ -275,6 +303,30 @@ async function runOne(ctx: RunContext, workload: string, kind: ServerKind, run: 
       node: process.version,
       cpus: os.cpus().length,
     };
+    if (workload === 'R') {
+      await load.phase(shape.rate, shape.seconds);
+      const server0 = cpuTimes(server.pid);
+      const from = Number(process.hrtime.bigint() / 1000n);
+      const storm = await load.reconnectStorm();
+      ctx.profileWindow = { from, to: Number(process.hrtime.bigint() / 1000n) };
+      const server1 = cpuTimes(server.pid);
+      const cpu = server1.user - server0.user + server1.system - server0.system;
+      const clients = shape.docs * shape.clients;
+      const t = storm.perClient;
+      console.log(
+        `${label} ${clients} clients reconnectés en ${fmt(storm.totalMs, 0)} ms  par client p50 ${fmt(t.p50, 0)} ms` +
+          ` p99 ${fmt(t.p99, 0)} ms max ${fmt(t.max, 0)} ms  CPU ${fmt((cpu / clients) * 1000, 1)} ms/1000 reconnexions`,
+      );
+      record(ctx, {
+        ...base,
+        reconnectMs: storm.totalMs,
+        latencyMs: t,
+        serverCpuMs: cpu,
+        cpuMsPer1000: (cpu / clients) * 1000,
+        rssMiB: { idle: rssIdle, connected: rssConnected, after: rssMiB(server.pid) },
+      });
+      return;
+    }
     if (workload !== 'C') {
       await load.phase(shape.rate, o.warmup);
       const from = Number(process.hrtime.bigint() / 1000n);
@@ -344,7 +396,9 @@ function summary(options: Options, outFile: string): void {
   const workloads = options.workloads.split(',');
   for (const workload of workloads) {
     const per = (server: ServerKind) =>
-      rows.filter((r) => r.workload === workload && r.server === server && (workload !== 'C' || r['summary']));
+      rows.filter(
+        (r) => r.workload === workload && r.server === server && (workload !== 'C' || r['summary']),
+      );
     const stats = (server: ServerKind) => {
       const rs = per(server);
       if (rs.length === 0) return null;
@@ -360,7 +414,10 @@ function summary(options: Options, outFile: string): void {
         rssIdle: median(rs.map((r) => (r['rssMiB'] as { idle: number }).idle)),
         rssConnected: median(rs.map((r) => (r['rssMiB'] as { connected: number }).connected)),
         sustained: median(rs.map((r) => (r['sustainedUpdatesPerSecond'] as number | undefined) ?? NaN)),
-        sustainedDelivered: median(rs.map((r) => (r['sustainedDeliveredPerSecond'] as number | undefined) ?? NaN)),
+        sustainedDelivered: median(
+          rs.map((r) => (r['sustainedDeliveredPerSecond'] as number | undefined) ?? NaN),
+        ),
+        reconnect: median(rs.map((r) => (r['reconnectMs'] as number | undefined) ?? NaN)),
       };
     };
     const ours = stats('ours');
@@ -374,8 +431,11 @@ function summary(options: Options, outFile: string): void {
         `${workload} ${name.padEnd(9)} ${s.runs} passe(s)  ` +
           (workload === 'C'
             ? `soutenu ${fmt(s.sustained, 0)} màj/s (${fmt(s.sustainedDelivered, 0)} livrées/s), `
-            : `livré ≥ ${fmt(100 * s.delivery, 3)} %, `) +
-          `p50 ${fmt(s.p50, 2)} ms p99 ${fmt(s.p99, 2)} ms max ${fmt(s.max, 1)} ms, CPU ${fmt(s.cpu, 1)} ms/1000, ` +
+            : workload === 'R'
+              ? `tous reconnectés en ${fmt(s.reconnect, 0)} ms, par client `
+              : `livré ≥ ${fmt(100 * s.delivery, 3)} %, `) +
+          `p50 ${fmt(s.p50, 2)} ms p99 ${fmt(s.p99, 2)} ms max ${fmt(s.max, 1)} ms, ` +
+          `CPU ${fmt(s.cpu, 1)} ms/1000 ${workload === 'R' ? 'reconnexions' : 'livrées'}, ` +
           `RSS ${fmt(s.rssIdle)} → ${fmt(s.rssConnected)} MiB`,
       );
     }
@@ -389,8 +449,13 @@ function summary(options: Options, outFile: string): void {
       console.log(line);
       appendFileSync(
         outFile,
-        JSON.stringify({ at: new Date().toISOString(), workload, ratio: { cpu: cpuRatio, p99: p99Ratio }, ours, reference: ref }) +
-          '\n',
+        JSON.stringify({
+          at: new Date().toISOString(),
+          workload,
+          ratio: { cpu: cpuRatio, p99: p99Ratio },
+          ours,
+          reference: ref,
+        }) + '\n',
       );
     }
   }
@@ -426,12 +491,17 @@ async function main(): Promise<void> {
 
   console.log(
     `Banc d’essai de synchronisation — ${os.cpus().length} cœurs, Node ${process.version}, ` +
-      (hasTaskset && os.cpus().length >= 2 ? 'serveur sur le cœur 0, générateur sur le cœur 1' : 'sans épinglage (taskset absent)') +
+      (hasTaskset && os.cpus().length >= 2
+        ? 'serveur sur le cœur 0, générateur sur le cœur 1'
+        : 'sans épinglage (taskset absent)') +
       (options.nice !== 0 ? `, priorité nice ${options.nice}` : ''),
   );
   const started = Date.now();
   const fixture = servers.includes('ours') ? await prepareFixture(maxDocs) : null;
-  if (fixture) console.log(`${fixture.docs.length} accompagnements créés par l’API en ${fmt((Date.now() - started) / 1000)} s`);
+  if (fixture)
+    console.log(
+      `${fixture.docs.length} accompagnements créés par l’API en ${fmt((Date.now() - started) / 1000)} s`,
+    );
   const ctx: RunContext = { options, fixture, outFile, profileDir };
   try {
     for (const workload of workloads) {
@@ -440,7 +510,9 @@ async function main(): Promise<void> {
         `\n${workload} : ${shape.docs} documents × ${shape.clients} clients, ` +
           (workload === 'C'
             ? `${shape.rate} màj/s par document puis × ${options.cFactor} par palier de ${shape.seconds} s`
-            : `${shape.rate} màj/s par document, ${shape.seconds} s`),
+            : workload === 'R'
+              ? `${shape.seconds} s de frappe puis tous coupés et reconnectés d’un coup`
+              : `${shape.rate} màj/s par document, ${shape.seconds} s`),
       );
       for (let run = 1; run <= options.runs; run++) {
         // Interleaved: the server that goes first alternates from one pass to the next.
@@ -455,7 +527,9 @@ async function main(): Promise<void> {
     if (fixture) removeDir(fixture.templateDir);
   }
   summary(options, outFile);
-  console.log(`\nRésultats : ${path.relative(process.cwd(), outFile)} (${fmt((Date.now() - started) / 1000, 0)} s)`);
+  console.log(
+    `\nRésultats : ${path.relative(process.cwd(), outFile)} (${fmt((Date.now() - started) / 1000, 0)} s)`,
+  );
   if (profileDir) {
     for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
       console.log(`\nProfil : ${path.relative(process.cwd(), path.join(profileDir, file))}`);

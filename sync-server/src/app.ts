@@ -11,6 +11,7 @@ import { DEMO_PASSWORD, seedDemo, type DemoResult } from './demo/seed.ts';
 import { FileStore } from './files/store.ts';
 import { consoleLogger, type Logger } from './log/logger.ts';
 import { Digest } from './mail/digest.ts';
+import { runRetention as retention } from './evidence/rgpd.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { Projector } from './projections/projector.ts';
 import { createApi } from './routes/api.ts';
@@ -18,6 +19,7 @@ import type { AppEnv, Services } from './routes/context.ts';
 import { errorHandler, securityHeaders } from './routes/router.ts';
 import { Reminders } from './scheduling/reminders.ts';
 import { staticRoutes } from './static/static.ts';
+import { SurveyJob, type SurveyPass } from './surveys/job.ts';
 import type { SynchronousMode } from './storage/db.ts';
 import { openStorage, type Storage } from './storage/storage.ts';
 import { SyncHub, type SyncOptions } from './sync/hub.ts';
@@ -59,6 +61,10 @@ export interface ServerOptions {
   digestIntervalMinutes?: number;
   /** STUN/TURN servers handed to both browsers of a video call (`ICE_SERVERS`, SCHED10); default none. */
   iceServers?: IceServer[];
+  /** Months after the end of an accompaniment before the follow-up survey (`SURVEY_FOLLOWUP_MONTHS`, default 6). */
+  surveyFollowUpMonths?: number;
+  /** How often the survey job runs (`SURVEY_JOB_INTERVAL_SECONDS`, default 60 s; SURVEY2). */
+  surveyIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -82,6 +88,17 @@ export interface RunningServer {
    * were sent; 0 without `SMTP_URL` (SCHED11). It also runs every minute.
    */
   runReminders(now?: number): Promise<number>;
+  /**
+   * Runs the survey job now (at `now`, default the server clock): creates the surveys due, e-mails and reminds
+   * (SURVEY2, SURVEY3). It also runs every `surveyIntervalMs`.
+   */
+  runSurveys(now?: number): Promise<SurveyPass>;
+  /**
+   * Runs the retention job now (at `now`, default the server clock): files kept after a closing past their
+   * year are deleted, accounts past their erasure grace period anonymised (CLOSE4, RGPD3). It also runs
+   * every minute.
+   */
+  runRetention(now?: number): Promise<{ purgedFiles: number; anonymised: number }>;
   calls: CallHub;
   close(): Promise<void>;
 }
@@ -219,6 +236,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const reminderTimer = setInterval(() => void runReminders(), 60_000);
   reminderTimer.unref();
+  const surveys = new SurveyJob({
+    storage,
+    mailer,
+    clock,
+    log,
+    baseUrl: () => publicUrl ?? url,
+    followUpMonths: options.surveyFollowUpMonths,
+  });
+  const runSurveys = async (now: number = clock.now()): Promise<SurveyPass> => {
+    try {
+      return await surveys.run(now);
+    } catch (error) {
+      log.error('Questionnaires de satisfaction non traités', error);
+      return { created: 0, mailed: 0, reminded: 0 };
+    }
+  };
+  const surveyTimer = setInterval(() => void runSurveys(), options.surveyIntervalMs ?? 60_000);
+  surveyTimer.unref();
+  const runRetention = async (now: number = clock.now()) => {
+    try {
+      return await retention(services, now);
+    } catch (error) {
+      log.error('Tâche de conservation et d’effacement non faite', error);
+      return { purgedFiles: 0, anonymised: 0 };
+    }
+  };
+  const retentionTimer = setInterval(() => void runRetention(), 60_000);
+  retentionTimer.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -232,12 +277,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clockControl,
     runDigest,
     runReminders,
+    runSurveys,
+    runRetention,
     calls,
     close: () => {
       closing ??= (async () => {
         clearInterval(purge);
         clearInterval(digestTimer);
         clearInterval(reminderTimer);
+        clearInterval(surveyTimer);
+        clearInterval(retentionTimer);
         await Promise.all([sync.close(), calls.close()]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT, demoBanner, startServer } from './app.ts';
 import { parseIceServers, type IceServer } from './call/ice.ts';
 import { consoleLogger } from './log/logger.ts';
+import { FOLLOW_UP_MONTHS_MAX } from './surveys/job.ts';
 
 function port(value: string | undefined): number {
   if (value === undefined || value === '') return 8787;
@@ -19,6 +20,17 @@ function digestInterval(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 7 * 24 * 60) {
     console.error(`✗ DIGEST_INTERVAL_MINUTES invalide : ${value}`);
+    process.exit(1);
+  }
+  return n;
+}
+
+/** A whole number from `min` to `max`, or undefined when unset; anything else stops the server. */
+function boundedInt(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`✗ ${name} invalide : ${value} (nombre entier de ${min} à ${max} attendu)`);
     process.exit(1);
   }
   return n;
@@ -48,6 +60,14 @@ const server = await startServer({
   clockControl: env['COMPAGNON_CLOCK_CONTROL'] === '1',
   digestIntervalMinutes: digestInterval(env['DIGEST_INTERVAL_MINUTES']),
   iceServers: iceServers(env['ICE_SERVERS']),
+  surveyFollowUpMonths: boundedInt(
+    'SURVEY_FOLLOWUP_MONTHS',
+    env['SURVEY_FOLLOWUP_MONTHS'],
+    1,
+    FOLLOW_UP_MONTHS_MAX,
+  ),
+  surveyIntervalMs:
+    (boundedInt('SURVEY_JOB_INTERVAL_SECONDS', env['SURVEY_JOB_INTERVAL_SECONDS'], 1, 3600) ?? 60) * 1000,
   log: consoleLogger,
 }).catch((error: unknown) => {
   console.error(`✗ Démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);

@@ -4,9 +4,13 @@ import type { Storage } from '../storage/storage.ts';
 import type { User } from '../storage/users.ts';
 import type { Workshop } from '../storage/workshops.ts';
 
-/** The caller's part in an accompaniment, or null when it is none of their business (AUTH3). */
+/**
+ * The caller's part in an accompaniment, or null when it is none of their business (AUTH3). A co-referent
+ * (REPORT2) has the coach's part: every route and the /sync upgrade decide through here or `membershipIn`.
+ */
 export function roleIn(user: User, acc: Accompaniment): 'coach' | 'learner' | null {
-  if (user.role === 'coach' && acc.coach.id === user.id) return 'coach';
+  if (user.role === 'coach' && (acc.coach.id === user.id || acc.coReferentIds.includes(user.id)))
+    return 'coach';
   if (acc.learner?.id === user.id) return 'learner';
   return null;
 }
@@ -43,9 +47,11 @@ export function workshopRoleIn(
 export type DocAccess =
   | { ok: true; kind: 'accompaniment'; accompaniment: Accompaniment; role: 'shared' | 'private' }
   | { ok: true; kind: 'workshop'; workshop: Workshop; role: 'workshop' | 'answers' }
-  | { ok: false; status: 400 | 403 | 404; message: string };
+  | { ok: false; status: 400 | 403 | 404 | 410; message: string };
 
 const NO_DOC = { ok: false, status: 404, message: 'Document introuvable.' } as const;
+export const DOC_CLOSED =
+  'Cet accompagnement est clôturé : ses documents de travail ont été détruits et ne peuvent plus être ouverts.';
 
 /**
  * Who may open a document over /sync (AUTH3, AUTH4, WS3): the shared document to the accompaniment's coach
@@ -76,5 +82,7 @@ export function docAccess(storage: Storage, user: User, docName: string): DocAcc
   if (!member) return NO_DOC;
   if (parsed.role === 'private' && member.role !== 'coach')
     return { ok: false, status: 403, message: 'Ce document est réservé à la personne qui accompagne.' };
+  // A closed accompaniment's working documents are destroyed: nobody reopens them (CLOSE5).
+  if (storage.closings.isLocked(member.acc.id)) return { ok: false, status: 410, message: DOC_CLOSED };
   return { ok: true, kind: 'accompaniment', accompaniment: member.acc, role: parsed.role };
 }

@@ -1,10 +1,29 @@
 import {
+  addExerciseComment,
+  addNote,
+  addPoll,
+  addPrompt,
   addStep,
   addStepTraced,
+  answerTextFragment,
   appendNoteParagraph,
+  exerciseStarter,
+  initWorkshopDoc,
+  listPolls,
+  markAnswerShared,
+  moveCard,
+  noteTextAnswered,
+  placeExercise,
+  postMessage,
   pullForward,
+  readBoard,
   setContribution,
+  setPrivateAnswer,
+  workshopAnswersDocName,
+  workshopDocNames,
+  workshopDocument,
   type Expectation,
+  type ExerciseDefinition,
   type UserId,
   type Actor,
   docNames,
@@ -15,10 +34,16 @@ import {
   sharedNotes,
   type AccompanimentId,
   type AccompanimentKind,
+  type StepId,
   type StepStatus,
+  type WorkshopId,
 } from '@compagnon/model';
 import * as Y from 'yjs';
 import { hashPassword } from '../auth/password.ts';
+import { parseAvailability } from '../scheduling/availability.ts';
+import { signatureBox } from '../scheduling/signature-path.ts';
+import { DEFAULT_TIME_ZONE, addDays, fromLocal, isoWeekday, toLocal } from '../scheduling/zoned.ts';
+import type { AppointmentMode } from '../storage/appointments.ts';
 import type { LibraryItemValues } from '../storage/library.ts';
 import type { Storage } from '../storage/storage.ts';
 
@@ -31,11 +56,13 @@ export const DEMO_ACCOUNTS = {
   karim: { email: 'karim@demo.compagnon.fr', name: 'Karim Benali', role: 'learner' },
 } as const;
 
+type DemoPerson = keyof typeof DEMO_ACCOUNTS;
+
 interface DemoAccompaniment {
   title: string;
   kind: AccompanimentKind;
   hoursBudget: number;
-  learner: keyof typeof DEMO_ACCOUNTS;
+  learner: Exclude<DemoPerson, 'coach'>;
   /** Steps per phase, in the order of the phases the kind starts with; a step may expect a contribution. */
   steps: [string, StepStatus, Expectation?, string?][][];
   /** A step the coach pulled forward, with the reason (shows first in the learner's space). */
@@ -123,6 +150,29 @@ const ACCOMPANIMENTS: DemoAccompaniment[] = [
   },
 ];
 
+/** Two exercises from the model's starters, the first one also placed in Léa's pathway. */
+export const DEMO_EXERCISES = { values: 'Mes valeurs professionnelles', swot: 'Analyse SWOT' } as const;
+
+function demoExercises(): ExerciseDefinition[] {
+  return [
+    { ...exerciseStarter('values'), title: DEMO_EXERCISES.values },
+    { ...exerciseStarter('swot'), title: DEMO_EXERCISES.swot },
+  ];
+}
+
+const exerciseItem = (exercise: ExerciseDefinition): LibraryItemValues => ({
+  kind: 'exercise',
+  title: exercise.title,
+  resourceKind: null,
+  body: null,
+  url: null,
+  fileId: null,
+  expectedKind: null,
+  expectedPrompt: null,
+  shared: true,
+  exercise,
+});
+
 /** A few library items, so that "Ajouter depuis la bibliothèque" has something to offer. */
 const LIBRARY: LibraryItemValues[] = [
   {
@@ -160,16 +210,131 @@ const LIBRARY: LibraryItemValues[] = [
   },
 ];
 
+/** Where the values exercise goes in Léa's pathway, and what she and Claire have written in it so far. */
+const PLACED_EXERCISE = {
+  step: 'Questionnaire d’intérêts professionnels',
+  /** Léa's first cards, most important first (the others keep their order). */
+  ranking: ['Utilité sociale', 'Apprentissage', 'Autonomie', 'Relations humaines'],
+  text: 'Le projet de tri des déchets sur la plateforme : c’est là que je me suis sentie la plus utile. J’ai besoin d’apprendre encore, pas de refaire la même chose ailleurs.',
+  comment:
+    'Très cohérent avec ce que vous avez raconté de votre parcours. On regarde ensemble à la prochaine séance ce que « utilité sociale » veut dire concrètement pour vous.',
+};
+
+/** Claire's opening hours, Paris time: weekday mornings and afternoons. */
+const WEEKLY = [1, 2, 3, 4, 5].flatMap((day) => [
+  { day, start: '09:00', end: '12:30' },
+  { day, start: '14:00', end: '18:00' },
+]);
+
+/** Simple strokes standing for drawn signatures (SVG path data, what the signature pad records). */
+const SIGNATURES: Record<'coach' | 'lea', string> = {
+  coach: 'M10 60 C 25 10, 40 10, 45 55 S 70 80, 85 30 L 120 50 M 20 70 L 130 68',
+  lea: 'M12 50 Q 30 5, 48 50 T 84 50 L 96 20 L 104 58 C 115 40, 125 40, 140 52',
+};
+
+interface DemoAppointment {
+  /** Calendar days from today; a weekend day moves to the weekday before (past) or after (future). */
+  days: number;
+  /** Paris time, minutes since midnight. */
+  at: number;
+  minutes: number;
+  mode: AppointmentMode;
+  /** Index of the pathway phase the session counts in. */
+  phase: number;
+  bookedBy: 'coach' | 'lea';
+  /** A past session: held, signed by both. */
+  held: boolean;
+}
+
+const LEA_APPOINTMENTS: DemoAppointment[] = [
+  { days: -14, at: 14 * 60, minutes: 90, mode: 'onsite', phase: 0, bookedBy: 'coach', held: true },
+  { days: -7, at: 10 * 60, minutes: 90, mode: 'video', phase: 1, bookedBy: 'coach', held: true },
+  { days: 2, at: 10 * 60, minutes: 60, mode: 'video', phase: 1, bookedBy: 'lea', held: false },
+];
+
+/** Time Léa spent on her own (shown apart from the provider's hours). */
+const LEA_PERSONAL_TIME = [
+  { days: -10, minutes: 45, note: 'Lecture des fiches métiers de l’économie circulaire' },
+  { days: -4, minutes: 60, note: 'Enquête métier : échange avec une coordinatrice chez un recycleur' },
+];
+
+export const DEMO_WORKSHOP_TITLE = 'Atelier collectif — Pitch et réseau';
+
+interface DemoWorkshop {
+  title: string;
+  /** Paragraphs of the shared document. */
+  document: string[];
+  /** Board notes: column title, author, text. */
+  board: [string, DemoPerson, string][];
+  prompt: string;
+  /** The workshop's thread (projected by nothing: no notification, no unread count to settle). */
+  messages: [DemoPerson, string][];
+  /** Each participant's answer to the prompt: Léa shared hers on the board, Karim's stays private. */
+  answers: Record<'lea' | 'karim', string>;
+  /** Votes are anonymous: kept by the server, only their counts are shown. */
+  poll: { question: string; options: string[]; votes: Record<'lea' | 'karim', string> };
+}
+
+const WORKSHOP: DemoWorkshop = {
+  title: DEMO_WORKSHOP_TITLE,
+  document: [
+    'Programme : 1. se présenter en trente secondes ; 2. cartographier son réseau ; 3. préparer un premier message.',
+    'Entre deux séances : contacter une personne de votre réseau et noter ce que vous en retenez.',
+  ],
+  board: [
+    ['Idées', 'coach', 'Commencer par ce que l’on cherche, pas par son ancien poste.'],
+    [
+      'Idées',
+      'karim',
+      'Mes anciens clients transporteurs connaissent mon travail : les recontacter en premier.',
+    ],
+    ['Questions', 'lea', 'Comment parler d’une reconversion sans avoir l’air de fuir son métier ?'],
+    [
+      'À retenir',
+      'coach',
+      'Un pitch se termine par une demande précise : un contact, un conseil, un rendez-vous.',
+    ],
+  ],
+  prompt: 'En trois phrases : qui êtes-vous, que savez-vous faire, que cherchez-vous ?',
+  messages: [
+    ['coach', 'Bienvenue à l’atelier ! Pensez à répondre à la consigne avant jeudi, même en quelques mots.'],
+    ['karim', 'Merci, je m’y mets ce soir.'],
+  ],
+  answers: {
+    lea: 'Douze ans de logistique, dont la coordination d’équipes de nuit. Je sais organiser et faire travailler les gens ensemble. Je cherche à mettre ça au service de l’économie circulaire.',
+    karim:
+      'Responsable d’exploitation dans le transport depuis quinze ans. Je sais tenir une flotte et des délais. Je cherche un poste similaire en région lyonnaise.',
+  },
+  poll: {
+    question: 'Quel thème pour la prochaine séance ?',
+    options: ['Entretien réseau en binôme', 'Soigner son profil en ligne', 'Rencontre avec une recruteuse'],
+    votes: { lea: 'Entretien réseau en binôme', karim: 'Rencontre avec une recruteuse' },
+  },
+};
+
 export interface DemoResult {
   seeded: boolean;
   accounts: { email: string; name: string; role: 'coach' | 'learner' }[];
 }
 
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** The weekday `days` from the Paris date of `now`, stepping back (past) or forward (future) over weekends. */
+function demoDate(now: number, days: number): string {
+  let date = addDays(toLocal(now, DEFAULT_TIME_ZONE).date, days);
+  while (isoWeekday(date) > 5) date = addDays(date, days < 0 ? -1 : 1);
+  return date;
+}
+
 /**
- * Seeds demo accounts and two accompaniments under way, on an empty data folder only (no user yet). The
- * documents are written with the model's functions into the update log, like any other change.
+ * Seeds demo accounts and two accompaniments under way, on an empty data folder only (no user yet), with
+ * what shows each feature: the coach's availability and Léa's appointments (two held and signed, one to come
+ * by video), library exercises and one answered in Léa's pathway, and a group workshop with both learners.
+ * Documents are written with the model's functions into the update log, rows through the storage classes,
+ * like any other change.
  */
-export async function seedDemo(storage: Storage): Promise<DemoResult> {
+export async function seedDemo(storage: Storage, now: number = Date.now()): Promise<DemoResult> {
   const accounts = Object.values(DEMO_ACCOUNTS).map(({ email, name, role }) => ({ email, name, role }));
   if (storage.users.count() > 0) {
     return { seeded: false, accounts: storage.users.findByEmail(DEMO_ACCOUNTS.coach.email) ? accounts : [] };
@@ -180,10 +345,21 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
     accounts.forEach((account, i) => {
       const user = storage.users.create({ ...account, passwordHash: hashes[i]! });
       ids.set(account.email, user.id);
-      if (user.role === 'coach') storage.organisations.createForCoach(user, Date.now());
+      if (user.role === 'coach') storage.organisations.createForCoach(user, now);
     });
-    const coachId = ids.get(DEMO_ACCOUNTS.coach.email)!;
-    for (const item of LIBRARY) storage.library.create(newId(), coachId, item, Date.now());
+    const idOf = (person: DemoPerson): string => ids.get(DEMO_ACCOUNTS[person].email)!;
+    const actorOf = (person: DemoPerson): Actor => ({
+      id: idOf(person) as UserId,
+      name: DEMO_ACCOUNTS[person].name,
+      role: DEMO_ACCOUNTS[person].role,
+    });
+    const coachId = idOf('coach');
+    const coach = actorOf('coach');
+    const exercises = demoExercises();
+    for (const item of [...LIBRARY, ...exercises.map(exerciseItem)])
+      storage.library.create(newId(), coachId, item, now);
+
+    const accompaniments = new Map<DemoPerson, { id: AccompanimentId; phases: string[] }>();
     for (const demo of ACCOMPANIMENTS) {
       const id = newId<'AccompanimentId'>() as AccompanimentId;
       storage.accompaniments.create({
@@ -193,11 +369,12 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
         hoursBudget: demo.hoursBudget,
         coachId,
       });
-      storage.accompaniments.setLearner(id, ids.get(DEMO_ACCOUNTS[demo.learner].email)!);
+      storage.accompaniments.setLearner(id, idOf(demo.learner));
 
       const shared = new Y.Doc();
       initSharedDoc(shared, { title: demo.title, kind: demo.kind, hoursBudget: demo.hoursBudget });
       const phases = listPhases(shared);
+      const stepIds = new Map<string, StepId>();
       demo.steps.forEach((steps, i) => {
         const phase = phases[i];
         if (!phase) return;
@@ -208,17 +385,19 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
             status,
             ...(expected ? { expected } : {}),
           });
+          stepIds.set(title, stepId);
           if (contribution) setContribution(shared, stepId, contribution);
         }
       });
       const pulled = demo.pulledForward;
       const pulledPhase = pulled && phases[pulled.phase];
       if (pulled && pulledPhase) {
-        const coach: Actor = { id: coachId as UserId, name: DEMO_ACCOUNTS.coach.name, role: 'coach' };
         const stepId = addStepTraced(shared, { phaseId: pulledPhase.id, title: pulled.title }, coach);
         pullForward(shared, stepId, coach, { reason: pulled.reason });
       }
       for (const text of demo.notes) appendNoteParagraph(sharedNotes(shared), text);
+      const exerciseStep = stepIds.get(PLACED_EXERCISE.step);
+      if (exerciseStep) seedExercise(shared, exerciseStep, exercises[0]!, coach, actorOf(demo.learner), now);
 
       const secret = new Y.Doc();
       for (const text of demo.privateNotes) appendNoteParagraph(privateNotes(secret), text);
@@ -226,9 +405,184 @@ export async function seedDemo(storage: Storage): Promise<DemoResult> {
       const names = docNames(id);
       storage.docs.append(names.shared, Y.encodeStateAsUpdate(shared));
       storage.docs.append(names.private, Y.encodeStateAsUpdate(secret));
+      accompaniments.set(demo.learner, { id, phases: phases.map((p) => p.title) });
       shared.destroy();
       secret.destroy();
     }
+
+    seedScheduling(storage, {
+      coachId,
+      leaId: idOf('lea'),
+      accompaniment: accompaniments.get('lea')!,
+      now,
+    });
+    seedWorkshop(storage, {
+      actors: { coach, lea: actorOf('lea'), karim: actorOf('karim') },
+      participants: (['lea', 'karim'] as const).map((learner) => ({
+        learner,
+        accompanimentId: accompaniments.get(learner)!.id,
+      })),
+      now,
+    });
   });
   return { seeded: true, accounts };
+}
+
+/** Places the values exercise in a step: Claire placed it, Léa ranked her first cards and wrote why, Claire commented. */
+function seedExercise(
+  doc: Y.Doc,
+  stepId: StepId,
+  definition: ExerciseDefinition,
+  coach: Actor,
+  learner: Actor,
+  now: number,
+): void {
+  const id = placeExercise(doc, { stepId, definition, actor: coach, now: now - 6 * DAY });
+  const [ranking, why] = definition.questions;
+  if (ranking?.type !== 'ranking' || why?.type !== 'text') throw new Error('starter « valeurs » inattendu');
+  const answeredAt = now - 3 * DAY;
+  PLACED_EXERCISE.ranking.forEach((label, index) => {
+    const card = ranking.cards.find((c) => c.label === label);
+    if (card) moveCard(doc, id, ranking.id, card.id, index, learner, answeredAt);
+  });
+  appendNoteParagraph(answerTextFragment(doc, id, why.id), PLACED_EXERCISE.text);
+  noteTextAnswered(doc, id, why.id, learner, answeredAt + 5 * MINUTE);
+  addExerciseComment(doc, id, ranking.id, coach, PLACED_EXERCISE.comment, now - 2 * DAY);
+}
+
+/** Claire's opening hours, Léa's sessions (held ones signed by both) and the time Léa spent on her own. */
+function seedScheduling(
+  storage: Storage,
+  input: {
+    coachId: string;
+    leaId: string;
+    accompaniment: { id: AccompanimentId; phases: string[] };
+    now: number;
+  },
+): void {
+  const { coachId, leaId, accompaniment, now } = input;
+  // Through the same validation as the API, so that the demo never stores hours the settings page refuses.
+  const availability = parseAvailability({ timeZone: DEFAULT_TIME_ZONE, weekly: WEEKLY, exceptions: [] });
+  if (!availability.ok) throw new Error(availability.error);
+  storage.availabilities.put(coachId, { ...availability.value, reminderHours: 24 }, now - 30 * DAY);
+
+  for (const demo of LEA_APPOINTMENTS) {
+    const start = fromLocal(demoDate(now, demo.days), demo.at, DEFAULT_TIME_ZONE);
+    const booked = storage.appointments.book(
+      {
+        id: newId(),
+        accompanimentId: accompaniment.id,
+        coachId,
+        start,
+        durationMinutes: demo.minutes,
+        mode: demo.mode,
+        phase: accompaniment.phases[demo.phase] ?? null,
+        createdBy: demo.bookedBy === 'coach' ? coachId : leaId,
+      },
+      demo.held ? start - 6 * DAY : now - DAY,
+    );
+    if (booked === 'taken') throw new Error('rendez-vous de démonstration en conflit');
+    if (!demo.held) continue;
+    const end = booked.end;
+    storage.appointments.markHeld(booked, {
+      minutes: demo.minutes,
+      phase: booked.phase,
+      byUserId: coachId,
+      reason: null,
+      now: end + 5 * MINUTE,
+    });
+    const halfDay = demo.at < 13 * 60 ? 'am' : 'pm';
+    for (const [userId, role, signature, after] of [
+      [leaId, 'learner', SIGNATURES.lea, 2],
+      [coachId, 'coach', SIGNATURES.coach, 3],
+    ] as const) {
+      if (!signatureBox(signature)) throw new Error('signature de démonstration illisible');
+      const at = end + after * MINUTE;
+      storage.attendance.append({
+        accompanimentId: accompaniment.id,
+        appointmentId: booked.id,
+        userId,
+        role,
+        halfDay,
+        method: 'drawn',
+        signature,
+        deviceAt: at,
+        receivedAt: at + 1000,
+        correctsSeq: null,
+        reason: null,
+      });
+    }
+  }
+
+  for (const entry of LEA_PERSONAL_TIME)
+    storage.personalTime.add({
+      id: newId(),
+      accompanimentId: accompaniment.id,
+      userId: leaId,
+      date: addDays(toLocal(now, DEFAULT_TIME_ZONE).date, entry.days),
+      minutes: entry.minutes,
+      note: entry.note,
+      now: now + entry.days * DAY,
+    });
+}
+
+/**
+ * The workshop with Léa and Karim: the shared document (programme, board notes, a prompt, a poll), each
+ * participant's private answers document, and their anonymous votes kept by the server.
+ */
+function seedWorkshop(
+  storage: Storage,
+  input: {
+    actors: Record<DemoPerson, Actor>;
+    participants: { learner: 'lea' | 'karim'; accompanimentId: AccompanimentId }[];
+    now: number;
+  },
+): void {
+  const { actors, participants, now } = input;
+  const id = newId<'WorkshopId'>() as WorkshopId;
+  const createdAt = now - 3 * DAY;
+
+  const doc = new Y.Doc();
+  initWorkshopDoc(doc, WORKSHOP.title);
+  for (const text of WORKSHOP.document) appendNoteParagraph(workshopDocument(doc), text);
+  const columns = new Map(readBoard(doc).columns.map((c) => [c.title, c.id]));
+  const column = (title: string): string => {
+    const found = columns.get(title);
+    if (!found) throw new Error(`colonne « ${title} » absente du tableau par défaut`);
+    return found;
+  };
+  for (const [title, author, text] of WORKSHOP.board)
+    addNote(doc, { columnId: column(title), text, actor: actors[author] });
+  const promptId = addPrompt(doc, WORKSHOP.prompt);
+  const pollId = addPoll(doc, WORKSHOP.poll.question, WORKSHOP.poll.options, createdAt + 30 * MINUTE);
+  const poll = listPolls(doc).find((p) => p.id === pollId)!;
+  WORKSHOP.messages.forEach(([author, text], i) =>
+    postMessage(doc, actors[author], text, undefined, createdAt + (10 + i * 120) * MINUTE),
+  );
+
+  storage.workshops.create({ id, coachId: actors.coach.id, title: WORKSHOP.title, now: createdAt });
+  for (const { learner, accompanimentId } of participants) {
+    const actor = actors[learner];
+    storage.workshops.addParticipant(id, actor.id, accompanimentId, createdAt);
+
+    const answers = new Y.Doc();
+    setPrivateAnswer(answers, promptId, WORKSHOP.answers[learner], createdAt + 20 * MINUTE);
+    if (learner === 'lea') {
+      markAnswerShared(answers, promptId, createdAt + 25 * MINUTE);
+      addNote(doc, {
+        columnId: column('Idées'),
+        text: WORKSHOP.answers.lea,
+        actor,
+        color: 'blue',
+        fromPromptId: promptId,
+      });
+    }
+    storage.docs.append(workshopAnswersDocName(id, actor.id), Y.encodeStateAsUpdate(answers));
+    answers.destroy();
+
+    const option = poll.options.find((o) => o.label === WORKSHOP.poll.votes[learner]);
+    if (option) storage.workshops.vote(id, pollId, actor.id, option.id);
+  }
+  storage.docs.append(workshopDocNames(id).shared, Y.encodeStateAsUpdate(doc));
+  doc.destroy();
 }

@@ -166,6 +166,11 @@ export class Projector implements RoomWatcher {
       progressTimer.unref();
     });
 
+    // The coach, or a co-referent who has the coach's part (REPORT2): read again, they come and go.
+    const isCoachSide = (userId: string): boolean =>
+      userId === members.coachId ||
+      (userId !== learnerId &&
+        (storage.accompaniments.members(accompanimentId)?.coReferentIds.includes(userId) ?? false));
     const isLearner = (userId: string): boolean => {
       if (userId === members.coachId) return false;
       // The learner may have joined since the room loaded.
@@ -193,11 +198,12 @@ export class Projector implements RoomWatcher {
           messagesDirty = false;
           const fresh: MessageRecord[] = [];
           const notifications: Notification[] = [];
-          // The other person of the accompaniment: the learner for the coach's messages, and the reverse.
+          // The other person of the accompaniment: the learner for the coach's (or a co-referent's) messages,
+          // the coach for the learner's.
           const recipient =
             userId === null
               ? null
-              : userId === members.coachId
+              : isCoachSide(userId)
                 ? (storage.accompaniments.members(accompanimentId)?.learnerId ?? null)
                 : isLearner(userId)
                   ? members.coachId
@@ -222,9 +228,9 @@ export class Projector implements RoomWatcher {
           pathwayDirty = false;
           const previous = resources;
           resources = stepResources(doc);
-          // Only the accompaniment's coach copies library documents into the pathway: a step written by
-          // anyone else that names a file grants nothing (FILE6).
-          if (userId !== null && userId === members.coachId) {
+          // Only the accompaniment's coach (or a co-referent, REPORT2) copies library documents into the
+          // pathway: a step written by anyone else that names a file grants nothing (FILE6).
+          if (userId !== null && isCoachSide(userId)) {
             const brought = new Set<string>();
             for (const [stepId, fileId] of resources)
               if (previous.get(stepId) !== fileId) brought.add(fileId);

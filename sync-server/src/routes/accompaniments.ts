@@ -27,6 +27,7 @@ import type { Accompaniment } from '../storage/accompaniments.ts';
 import { normalizeEmail } from '../storage/users.ts';
 import { ServerOrigin } from '../sync/hub.ts';
 import type { AppEnv, Services } from './context.ts';
+import { audit } from './audit.ts';
 import { invitationCreatedJson, newInvitationLink } from './invitation-links.ts';
 import { newRouter } from './router.ts';
 import {
@@ -278,6 +279,14 @@ export function accompanimentRoutes(services: Services) {
     });
     const acc = storage.accompaniments.find(id);
     if (!acc) throw new Error('accompagnement créé introuvable');
+    audit(services, {
+      actorId: session.user.id,
+      action: 'accompaniment.created',
+      targetType: 'accompaniment',
+      targetId: id,
+      summary: `Accompagnement créé (${body.kind}, ${body.hoursBudget} h prévues).`,
+      accompanimentId: id,
+    });
     return c.json(accompanimentJson(acc, 'coach', now), 201);
   });
 
@@ -442,6 +451,14 @@ export function accompanimentRoutes(services: Services) {
           expiresAt: link.expiresAt,
         })
       : false;
+    audit(services, {
+      actorId: session.user.id,
+      action: 'invitation.sent',
+      targetType: 'accompaniment',
+      targetId: acc.id,
+      summary: `Invitation de la personne accompagnée ${emailSent ? 'envoyée par e-mail' : 'créée (lien)'}.`,
+      accompanimentId: acc.id,
+    });
     return c.json(invitationCreatedJson(link, email, emailSent), 201);
   });
 

@@ -1,13 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { CALL_OPENAPI_PATH } from '../call/signalling.ts';
 import { bodyLimit } from 'hono/body-limit';
+import { accompanimentAdminRoutes } from './accompaniment-admin.ts';
 import { accompanimentRoutes } from './accompaniments.ts';
 import { appointmentRoutes } from './appointments.ts';
 import { attendanceRoutes } from './attendance.ts';
+import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { availabilityRoutes } from './availability.ts';
 import { calendarRoutes } from './calendar.ts';
+import { closedGuard, closingRoutes } from './closing.ts';
 import type { AppEnv, Services } from './context.ts';
+import { evidenceRoutes } from './evidence.ts';
 import { FILE_MAX_BYTES, FILE_TOO_BIG, fileRoutes } from './files.ts';
 import { healthRoutes } from './health.ts';
 import { hoursRoutes } from './hours.ts';
@@ -15,8 +19,11 @@ import { invitationRoutes } from './invitations.ts';
 import { libraryRoutes } from './library.ts';
 import { messageRoutes } from './messages.ts';
 import { organisationRoutes } from './organisation.ts';
+import { reportRoutes } from './reports.ts';
+import { rgpdRoutes } from './rgpd.ts';
 import { MAX_BODY_BYTES, csrfGuard, errorHandler, isMultipartUpload, sessionLoader } from './router.ts';
 import { settingsRoutes } from './settings.ts';
+import { surveyRoutes } from './surveys.ts';
 import { synthesisRoutes } from './synthesis.ts';
 import { testClockRoutes } from './test-clock.ts';
 import { workshopRoutes } from './workshops.ts';
@@ -78,12 +85,15 @@ export function createApi(services: Services) {
   });
   api.use('*', (c, next) => (isMultipartUpload(c) ? uploadLimit(c, next) : jsonLimit(c, next)));
   api.use('*', sessionLoader(services));
+  // A closed accompaniment takes no more changes (CLOSE5).
+  api.use('*', closedGuard(services));
 
   api.route('/', healthRoutes());
   api.route('/', authRoutes(services));
   api.route('/accompaniments', accompanimentRoutes(services));
   api.route('/accompaniments', synthesisRoutes(services));
   api.route('/accompaniments', messageRoutes(services));
+  api.route('/accompaniments', accompanimentAdminRoutes(services));
   api.route('/invitations', invitationRoutes(services));
   api.route('/settings', settingsRoutes(services));
   api.route('/organisation', organisationRoutes(services));
@@ -96,6 +106,14 @@ export function createApi(services: Services) {
   api.route('/', hoursRoutes(services));
   api.route('/', calendarRoutes(services));
   api.route('/workshops', workshopRoutes(services));
+  api.route('/reports', reportRoutes(services));
+  // Satisfaction surveys (SURVEY): /surveys, /accompaniments/:id/surveys and /reports/satisfaction.
+  api.route('/', surveyRoutes(services));
+  // Evidence, audit, closing, RGPD (EVID, AUDIT, CLOSE, RGPD).
+  api.route('/', evidenceRoutes(services));
+  api.route('/audit', auditRoutes(services));
+  api.route('/', closingRoutes(services));
+  api.route('/', rgpdRoutes(services));
   // Test-only: exists only with a controllable clock (CLOCK1); otherwise the path is an unknown route.
   if (services.clockControl) api.route('/test', testClockRoutes(services.clockControl));
 

@@ -4,6 +4,8 @@ import { newId } from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import { membershipIn } from '../auth/access.ts';
 import { exceedsBilanCap } from '../scheduling/hours.ts';
+import { audit } from './audit.ts';
+import { CLOSED } from './closing.ts';
 import type { Services } from './context.ts';
 import { newRouter } from './router.ts';
 import {
@@ -219,6 +221,7 @@ export function appointmentRoutes(services: Services) {
     const body = c.req.valid('json');
     const member = membershipIn(storage, session.user, body.accompanimentId);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
+    if (storage.closings.isLocked(member.acc.id)) return c.json(CLOSED, 409);
     const badDuration = durationError(body.durationMinutes);
     if (badDuration) return c.json({ error: badDuration }, 422);
     const now = clock.now();
@@ -240,6 +243,14 @@ export function appointmentRoutes(services: Services) {
       now,
     );
     if (booked === 'taken') return c.json(TAKEN, 409);
+    audit(services, {
+      actorId: session.user.id,
+      action: 'appointment.booked',
+      targetType: 'appointment',
+      targetId: booked.id,
+      summary: `Rendez-vous réservé pour le ${new Date(booked.start).toISOString()} (${booked.durationMinutes} min, ${booked.mode}).`,
+      accompanimentId: member.acc.id,
+    });
     return c.json(appointmentJson(storage, booked), 201);
   });
 
@@ -263,6 +274,14 @@ export function appointmentRoutes(services: Services) {
     if (result === 'taken') return c.json(TAKEN, 409);
     if (result === 'not-booked')
       return c.json({ error: 'Seul un rendez-vous à venir, ni tenu ni annulé, peut être déplacé.' }, 422);
+    audit(services, {
+      actorId: session.user.id,
+      action: 'appointment.moved',
+      targetType: 'appointment',
+      targetId: appointment.id,
+      summary: `Rendez-vous déplacé du ${new Date(appointment.start).toISOString()} au ${new Date(start).toISOString()}.`,
+      accompanimentId: acc.id,
+    });
     return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 200);
   });
 
@@ -279,6 +298,14 @@ export function appointmentRoutes(services: Services) {
     if (!storage.appointments.cancel(appointment.id, session.user.id, body.reason, clock.now()))
       return c.json({ error: 'Ce rendez-vous ne peut plus être annulé.' }, 409);
     services.calls?.closeAppointment(appointment.id);
+    audit(services, {
+      actorId: session.user.id,
+      action: 'appointment.cancelled',
+      targetType: 'appointment',
+      targetId: appointment.id,
+      summary: `Rendez-vous du ${new Date(appointment.start).toISOString()} annulé.`,
+      accompanimentId: found.acc.id,
+    });
     return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 200);
   });
 
@@ -311,6 +338,14 @@ export function appointmentRoutes(services: Services) {
       now,
     });
     if (!ok) return c.json({ error: 'Cette séance est déjà enregistrée comme tenue.' }, 409);
+    audit(services, {
+      actorId: session.user.id,
+      action: 'appointment.held',
+      targetType: 'appointment',
+      targetId: appointment.id,
+      summary: `Séance du ${new Date(appointment.start).toISOString()} tenue : ${minutes} min comptées.`,
+      accompanimentId: acc.id,
+    });
     return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 201);
   });
 

@@ -8,6 +8,7 @@ import { SIGNATURE_MAX_CHARS, signatureBox } from '../scheduling/signature-path.
 import { toLocal } from '../scheduling/zoned.ts';
 import type { Appointment } from '../storage/appointments.ts';
 import type { Services } from './context.ts';
+import { audit } from './audit.ts';
 import { newRouter } from './router.ts';
 import {
   ACC_NOT_FOUND,
@@ -189,6 +190,14 @@ export function attendanceRoutes(services: Services) {
     });
     if (record === 'already-signed')
       return c.json({ error: 'Vous avez déjà émargé pour cette demi-journée de la séance.' }, 409);
+    audit(services, {
+      actorId: session.user.id,
+      action: 'attendance.signed',
+      targetType: 'appointment',
+      targetId: appointment.id,
+      summary: `Émargement n° ${record.seq} (${record.halfDay === 'am' ? 'matin' : 'après-midi'}, ${input.method === 'drawn' ? 'signature tracée' : 'présence confirmée'}).`,
+      accompanimentId: acc.id,
+    });
     return c.json(
       {
         seq: record.seq,
@@ -229,6 +238,14 @@ export function attendanceRoutes(services: Services) {
     });
     // Corrections are never refused as duplicates (only first signatures are).
     if (record === 'already-signed') throw new Error('correction refusée comme doublon');
+    audit(services, {
+      actorId: session.user.id,
+      action: 'attendance.signed',
+      targetType: 'appointment',
+      targetId: appointment.id,
+      summary: `Émargement n° ${record.seq} : correction du n° ${original.seq}.`,
+      accompanimentId: acc.id,
+    });
     return c.json(
       {
         seq: record.seq,
@@ -256,6 +273,14 @@ export function attendanceRoutes(services: Services) {
     const member = membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     const bytes = await renderAttendancePdf(attendanceSheetData(storage, member.acc, clock.now()));
+    audit(services, {
+      actorId: session.user.id,
+      action: 'export.downloaded',
+      targetType: 'accompaniment',
+      targetId: member.acc.id,
+      summary: 'Feuille d’émargement téléchargée.',
+      accompanimentId: member.acc.id,
+    });
     c.header('Content-Type', 'application/pdf');
     c.header('Content-Disposition', 'attachment; filename="feuille-emargement.pdf"');
     c.header('Content-Length', String(bytes.length));

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
 import { endSession, startSession } from '../auth/session.ts';
+import { audit } from './audit.ts';
 import { EmailTakenError, normalizeEmail, type User } from '../storage/users.ts';
 import { clientAddress, type Services } from './context.ts';
 import { newRouter } from './router.ts';
@@ -109,6 +110,13 @@ export function authRoutes(services: Services) {
     }
     throttle.succeed(email);
     startSession(c, storage, user.id, publicUrl);
+    audit(services, {
+      actorId: user.id,
+      action: 'auth.sign-in',
+      targetType: 'user',
+      targetId: user.id,
+      summary: 'Connexion.',
+    });
     return c.json(meJson(user), 200);
   });
 

@@ -4,6 +4,7 @@ import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { Invitation } from '../storage/invitations.ts';
 import { meJson } from './auth.ts';
 import type { Services } from './context.ts';
+import { audit } from './audit.ts';
 import {
   AcceptConflict,
   INVITATION_UNKNOWN,
@@ -119,6 +120,14 @@ export function invitationRoutes(services: Services) {
     );
     if ('error' in user) return c.json({ error: user.error }, user.status);
     startSession(c, storage, user.id, publicUrl);
+    audit(services, {
+      actorId: user.id,
+      action: 'invitation.accepted',
+      targetType: 'accompaniment',
+      targetId: accompaniment.id,
+      summary: 'Invitation acceptée : compte de la personne accompagnée créé.',
+      accompanimentId: accompaniment.id,
+    });
     return c.json({ ...meJson(user), accompanimentId: accompaniment.id }, 201);
   });
 

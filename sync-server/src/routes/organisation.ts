@@ -6,6 +6,7 @@ import type { Membership } from '../storage/organisations.ts';
 import { normalizeEmail, type User } from '../storage/users.ts';
 import { meJson } from './auth.ts';
 import type { AppEnv, Services } from './context.ts';
+import { audit } from './audit.ts';
 import {
   AcceptConflict,
   INVITATION_UNKNOWN,
@@ -185,6 +186,14 @@ export function organisationRoutes(services: Services) {
           expiresAt: link.expiresAt,
         })
       : false;
+    audit(services, {
+      actorId: who.user.id,
+      action: 'organisation.invitation-sent',
+      targetType: 'organisation',
+      targetId: who.membership.organisation.id,
+      summary: `Invitation d’une personne qui accompagne ${emailSent ? 'envoyée par e-mail' : 'créée (lien)'}.`,
+      organisationId: who.membership.organisation.id,
+    });
     return c.json(invitationCreatedJson(link, email, emailSent), 201);
   });
 
@@ -214,6 +223,14 @@ export function organisationRoutes(services: Services) {
     );
     if ('error' in user) return c.json({ error: user.error }, user.status);
     startSession(c, storage, user.id, publicUrl);
+    audit(services, {
+      actorId: user.id,
+      action: 'organisation.invitation-accepted',
+      targetType: 'organisation',
+      targetId: invitation.organisationId,
+      summary: 'Invitation dans l’organisation acceptée : compte créé.',
+      organisationId: invitation.organisationId,
+    });
     return c.json(meJson(user), 201);
   });
 

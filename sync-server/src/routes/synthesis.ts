@@ -15,6 +15,7 @@ import { membershipIn } from '../auth/access.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { SynthesisConsent, SynthesisSend } from '../storage/synthesis.ts';
 import { renderSynthesisPdf } from '../synthesis/pdf.ts';
+import { audit } from './audit.ts';
 import type { AppEnv, Services } from './context.ts';
 import { newRouter } from './router.ts';
 import { errorResponse } from './schemas.ts';
@@ -413,6 +414,14 @@ export function synthesisRoutes(services: Services) {
     const hash = withSharedDoc(member.acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
     const now = clock.now();
     const version = storage.synthesisValidations.add(member.acc.id, member.user.id, now, hash);
+    audit(services, {
+      actorId: member.user.id,
+      action: 'synthesis.validated',
+      targetType: 'accompaniment',
+      targetId: member.acc.id,
+      summary: `Document de synthèse validé par la personne accompagnée (version ${version}).`,
+      accompanimentId: member.acc.id,
+    });
     return c.json({ validatedAt: new Date(now).toISOString(), version }, 201);
   });
 
@@ -423,6 +432,14 @@ export function synthesisRoutes(services: Services) {
     // Unlike the JSON routes, the PDF answers 403 to anyone signed in who is not part of it (SYN5).
     if (!member) return c.json(FORBIDDEN_PDF, 403);
     const bytes = await renderPdf(member.acc);
+    audit(services, {
+      actorId: member.user.id,
+      action: 'export.downloaded',
+      targetType: 'accompaniment',
+      targetId: member.acc.id,
+      summary: 'Document de synthèse (PDF) téléchargé.',
+      accompanimentId: member.acc.id,
+    });
     c.header('Content-Type', 'application/pdf');
     c.header('Content-Disposition', 'attachment; filename="document-de-synthese.pdf"');
     c.header('Content-Length', String(bytes.length));
@@ -462,6 +479,14 @@ export function synthesisRoutes(services: Services) {
       consentedAt: clock.now(),
       hash: version.hash,
     });
+    audit(services, {
+      actorId: member.user.id,
+      action: 'synthesis.consent-given',
+      targetType: 'accompaniment',
+      targetId: acc.id,
+      summary: 'Accord de transmission de la synthèse à un tiers donné par la personne accompagnée.',
+      accompanimentId: acc.id,
+    });
     return c.json(consentJson(acc, storage.synthesisConsents.find(acc.id, id)!, version, []), 201);
   });
 
@@ -473,7 +498,15 @@ export function synthesisRoutes(services: Services) {
     if (member.role !== 'learner') return c.json(LEARNER_ONLY_CONSENT, 403);
     const { acc } = member;
     // Revoked once: revoking again keeps the first revocation time.
-    storage.synthesisConsents.revoke(acc.id, consentId, clock.now());
+    if (storage.synthesisConsents.revoke(acc.id, consentId, clock.now()))
+      audit(services, {
+        actorId: member.user.id,
+        action: 'synthesis.consent-revoked',
+        targetType: 'accompaniment',
+        targetId: acc.id,
+        summary: 'Accord de transmission de la synthèse retiré par la personne accompagnée.',
+        accompanimentId: acc.id,
+      });
     const consent = storage.synthesisConsents.find(acc.id, consentId);
     if (!consent) return c.json(CONSENT_NOT_FOUND, 404);
     const sends = storage.synthesisConsents.sends(acc.id);
@@ -515,6 +548,16 @@ export function synthesisRoutes(services: Services) {
       recipientEmail: consent.recipientEmail,
       hash: version.hash,
       delivered,
+    });
+    audit(services, {
+      actorId: member.user.id,
+      action: 'synthesis.sent',
+      targetType: 'accompaniment',
+      targetId: acc.id,
+      summary: delivered
+        ? 'Document de synthèse transmis à un tiers, avec l’accord de la personne accompagnée.'
+        : 'Transmission du document de synthèse refusée par le serveur de messagerie.',
+      accompanimentId: acc.id,
     });
     if (!delivered) return c.json(MAIL_FAILED, 502);
     return c.json(

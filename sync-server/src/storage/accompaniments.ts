@@ -4,7 +4,53 @@ import { isAccompanimentKind } from '@compagnon/model';
 import { int, intOrNull, text, textOrNull, type Row } from './rows.ts';
 import { DEFAULT_INACTIVITY_DAYS } from './settings.ts';
 
-export interface Accompaniment {
+/** Who pays for the accompaniment (REPORT1). */
+export const FUNDERS = ['cpf', 'employer', 'france_travail', 'opco', 'region', 'personal', 'other'] as const;
+export type Funder = (typeof FUNDERS)[number];
+export const ACCOMPANIMENT_STATUSES = ['active', 'completed', 'abandoned', 'closed'] as const;
+export type AccompanimentStatus = (typeof ACCOMPANIMENT_STATUSES)[number];
+/** How an accompaniment ended; kept when it is closed afterwards, so reports still count it right. */
+export type Outcome = 'completed' | 'abandoned';
+
+const isFunder = (value: string | null): value is Funder => FUNDERS.some((f) => f === value);
+const isStatus = (value: string): value is AccompanimentStatus =>
+  ACCOMPANIMENT_STATUSES.some((s) => s === value);
+
+/** The administrative facts of an accompaniment (REPORT1): what reports and exports may carry. */
+export interface AdminFacts {
+  funder: Funder | null;
+  /** Contract dates, `YYYY-MM-DD`. */
+  startDate: string | null;
+  endDate: string | null;
+  status: AccompanimentStatus;
+  outcome: Outcome | null;
+  /** Server time the accompaniment stopped being active. */
+  endedAt: number | null;
+  endReason: string | null;
+}
+
+/**
+ * The facts after a status change at `now`: ending sets `endedAt` (kept when moving between ended
+ * statuses), going back to active clears it; closing keeps how it ended (completed unless it was abandoned).
+ */
+export function withStatus(
+  current: AdminFacts,
+  status: AccompanimentStatus,
+  now: number,
+  endReason?: string | null,
+): AdminFacts {
+  if (status === 'active') return { ...current, status, outcome: null, endedAt: null, endReason: null };
+  const outcome: Outcome = status === 'closed' ? (current.outcome ?? 'completed') : status;
+  return {
+    ...current,
+    status,
+    outcome,
+    endedAt: current.endedAt ?? now,
+    endReason: endReason === undefined ? current.endReason : endReason,
+  };
+}
+
+export interface Accompaniment extends AdminFacts {
   id: AccompanimentId;
   title: string;
   kind: AccompanimentKind;
@@ -19,6 +65,8 @@ export interface Accompaniment {
   learnerJoinedAt: number | null;
   /** The coach's inactivity threshold (PATH5). */
   inactivityDays: number;
+  /** Coaches who share the coach's access to this accompaniment (REPORT2). */
+  coReferentIds: string[];
 }
 
 const SELECT = `
@@ -26,7 +74,9 @@ const SELECT = `
          a.progress, a.adaptations_count, a.last_learner_activity_at, a.learner_joined_at,
          c.id AS coach_id, c.name AS coach_name,
          l.id AS learner_id, l.name AS learner_name, l.email AS learner_email,
-         s.inactivity_days
+         s.inactivity_days,
+         a.funder, a.start_date, a.end_date, a.status, a.outcome, a.ended_at, a.end_reason,
+         (SELECT group_concat(r.coach_id) FROM co_referents r WHERE r.accompaniment_id = a.id) AS co_referent_ids
   FROM accompaniments a
   JOIN users c ON c.id = a.coach_id
   LEFT JOIN users l ON l.id = a.learner_id
@@ -34,7 +84,7 @@ const SELECT = `
 
 const EMPTY_PROGRESS: Progress = { stepsTotal: 0, stepsDone: 0, byPhase: [] };
 
-function readProgress(value: string | null): Progress | null {
+export function readProgress(value: string | null): Progress | null {
   if (value === null) return null;
   try {
     const parsed = JSON.parse(value) as Progress;
@@ -42,6 +92,21 @@ function readProgress(value: string | null): Progress | null {
   } catch {
     return EMPTY_PROGRESS;
   }
+}
+
+export function toAdminFacts(row: Row): AdminFacts {
+  const funder = textOrNull(row, 'funder');
+  const status = text(row, 'status');
+  const outcome = textOrNull(row, 'outcome');
+  return {
+    funder: isFunder(funder) ? funder : null,
+    startDate: textOrNull(row, 'start_date'),
+    endDate: textOrNull(row, 'end_date'),
+    status: isStatus(status) ? status : 'active',
+    outcome: outcome === 'completed' || outcome === 'abandoned' ? outcome : null,
+    endedAt: intOrNull(row, 'ended_at'),
+    endReason: textOrNull(row, 'end_reason'),
+  };
 }
 
 function toAccompaniment(row: Row): Accompaniment {
@@ -63,6 +128,8 @@ function toAccompaniment(row: Row): Accompaniment {
     lastLearnerActivityAt: intOrNull(row, 'last_learner_activity_at'),
     learnerJoinedAt: intOrNull(row, 'learner_joined_at'),
     inactivityDays: intOrNull(row, 'inactivity_days') ?? DEFAULT_INACTIVITY_DAYS,
+    coReferentIds: textOrNull(row, 'co_referent_ids')?.split(',') ?? [],
+    ...toAdminFacts(row),
   };
 }
 
@@ -76,6 +143,7 @@ export class Accompaniments {
   readonly #activity: StatementSync;
   readonly #withoutProgress: StatementSync;
   readonly #learnerOf: StatementSync;
+  readonly #setAdmin: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
@@ -83,7 +151,11 @@ export class Accompaniments {
        VALUES (?, ?, ?, ?, ?, NULL, ?, ?)`,
     );
     this.#byId = db.prepare(`${SELECT} WHERE a.id = ?`);
-    this.#byCoach = db.prepare(`${SELECT} WHERE a.coach_id = ? ORDER BY a.created_at DESC, a.id`);
+    // The coach's own accompaniments and those they co-refer (REPORT2).
+    this.#byCoach = db.prepare(
+      `${SELECT} WHERE a.coach_id = ?1 OR a.id IN (SELECT accompaniment_id FROM co_referents WHERE coach_id = ?1)
+       ORDER BY a.created_at DESC, a.id`,
+    );
     this.#byLearner = db.prepare(`${SELECT} WHERE a.learner_id = ? ORDER BY a.created_at DESC, a.id`);
     this.#setLearner = db.prepare(
       'UPDATE accompaniments SET learner_id = ?, learner_joined_at = ? WHERE id = ? AND learner_id IS NULL',
@@ -95,7 +167,16 @@ export class Accompaniments {
        WHERE id = ?`,
     );
     this.#withoutProgress = db.prepare('SELECT id FROM accompaniments WHERE progress IS NULL');
-    this.#learnerOf = db.prepare('SELECT coach_id, learner_id FROM accompaniments WHERE id = ?');
+    this.#learnerOf = db.prepare(
+      `SELECT coach_id, learner_id,
+              (SELECT group_concat(r.coach_id) FROM co_referents r WHERE r.accompaniment_id = a.id) AS co_referent_ids
+         FROM accompaniments a WHERE id = ?`,
+    );
+    this.#setAdmin = db.prepare(
+      `UPDATE accompaniments SET funder = ?, start_date = ?, end_date = ?, status = ?, outcome = ?, ended_at = ?,
+                                 end_reason = ?
+        WHERE id = ?`,
+    );
   }
 
   create(input: {
@@ -131,10 +212,16 @@ export class Accompaniments {
     return this.#byLearner.all(learnerId).map(toAccompaniment);
   }
 
-  /** Coach and learner ids only (hot path of the projections). */
-  members(id: string): { coachId: string; learnerId: string | null } | null {
+  /** Coach, learner and co-referent ids only (hot path of the projections). */
+  members(id: string): { coachId: string; learnerId: string | null; coReferentIds: string[] } | null {
     const row = this.#learnerOf.get(id);
-    return row ? { coachId: text(row, 'coach_id'), learnerId: textOrNull(row, 'learner_id') } : null;
+    return row
+      ? {
+          coachId: text(row, 'coach_id'),
+          learnerId: textOrNull(row, 'learner_id'),
+          coReferentIds: textOrNull(row, 'co_referent_ids')?.split(',') ?? [],
+        }
+      : null;
   }
 
   /** Links the learner; false when the accompaniment already has one. */
@@ -148,6 +235,31 @@ export class Accompaniments {
 
   recordLearnerActivity(id: string, at: number): void {
     this.#activity.run(at, id);
+  }
+
+  /** Writes the administrative facts as given (the route checks them; `withStatus` derives the end). */
+  setAdmin(id: string, facts: AdminFacts): void {
+    this.#setAdmin.run(
+      facts.funder,
+      facts.startDate,
+      facts.endDate,
+      facts.status,
+      facts.outcome,
+      facts.endedAt,
+      facts.endReason,
+      id,
+    );
+  }
+
+  /**
+   * Marks the accompaniment closed (the closing workflow, after the learner's agreement): `endedAt` is kept
+   * when it had already ended, and how it ended too. False when it does not exist.
+   */
+  markClosed(id: string, now: number): boolean {
+    const acc = this.find(id);
+    if (!acc) return false;
+    this.setAdmin(id, withStatus(acc, 'closed', now));
+    return true;
   }
 
   /** Accompaniments whose projections were never computed (created before they existed). */

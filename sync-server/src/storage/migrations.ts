@@ -405,4 +405,115 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance
   BEGIN SELECT RAISE(ABORT, 'attendance is append-only'); END;
   `,
+  // 11 — reporting (REPORT1–REPORT6): administrative facts of an accompaniment (funder, contract dates,
+  // status; `outcome` keeps completed/abandoned once it is closed), co-referents sharing the coach's access,
+  // and the indexes the caseload and organisation reports read.
+  `
+  ALTER TABLE accompaniments ADD COLUMN funder TEXT
+    CHECK (funder IS NULL OR funder IN ('cpf', 'employer', 'france_travail', 'opco', 'region', 'personal', 'other'));
+  ALTER TABLE accompaniments ADD COLUMN start_date TEXT;
+  ALTER TABLE accompaniments ADD COLUMN end_date TEXT;
+  ALTER TABLE accompaniments ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+    CHECK (status IN ('active', 'completed', 'abandoned', 'closed'));
+  ALTER TABLE accompaniments ADD COLUMN outcome TEXT CHECK (outcome IS NULL OR outcome IN ('completed', 'abandoned'));
+  ALTER TABLE accompaniments ADD COLUMN ended_at INTEGER;
+  ALTER TABLE accompaniments ADD COLUMN end_reason TEXT;
+
+  CREATE TABLE co_referents (
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    coach_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    added_by TEXT NOT NULL REFERENCES users(id),
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (accompaniment_id, coach_id)
+  );
+  CREATE INDEX co_referents_coach ON co_referents(coach_id, accompaniment_id);
+
+  CREATE INDEX appointments_held ON appointments(accompaniment_id, start_at, counted_minutes) WHERE status = 'held';
+  CREATE INDEX appointments_booked ON appointments(accompaniment_id, start_at) WHERE status = 'booked';
+  `,
+  // 12 — satisfaction surveys (SURVEY1–SURVEY7, Qualiopi indicator 30): one survey of each kind per
+  // accompaniment, sent to its learner, e-mailed then reminded at most twice; one answer each, kept apart and
+  // never updated. The answers are JSON so that a later version of the questionnaire keeps the earlier ones.
+  `
+  CREATE TABLE surveys (
+    id TEXT PRIMARY KEY,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id) ON DELETE CASCADE,
+    learner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('end', 'follow-up')),
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    sent_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    mailed_at INTEGER,
+    reminders INTEGER NOT NULL DEFAULT 0 CHECK (reminders BETWEEN 0 AND 2),
+    last_reminder_at INTEGER,
+    answered_at INTEGER,
+    UNIQUE (accompaniment_id, kind)
+  );
+  CREATE INDEX surveys_learner ON surveys(learner_id, answered_at);
+  CREATE INDEX surveys_open ON surveys(answered_at, due_at);
+  CREATE TABLE survey_answers (
+    survey_id TEXT PRIMARY KEY REFERENCES surveys(id) ON DELETE CASCADE,
+    questionnaire_version INTEGER NOT NULL,
+    answers TEXT NOT NULL CHECK (json_valid(answers)),
+    answered_at INTEGER NOT NULL
+  );
+  CREATE TRIGGER survey_answers_no_update BEFORE UPDATE ON survey_answers
+  BEGIN SELECT RAISE(ABORT, 'survey_answers is append-only'); END;
+  `,
+  // 13 — evidence, audit, closing, RGPD (EVID, AUDIT, CLOSE, RGPD): the organisation's append-only audit log,
+  // the closing of an accompaniment with the learner's written agreement and the proof of deletion, the
+  // files kept for a year after it, and the account erasure requests with their grace period.
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    organisation_id TEXT REFERENCES organisations(id),
+    at INTEGER NOT NULL,
+    actor_id TEXT REFERENCES users(id),
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT,
+    summary TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_organisation ON audit_log(organisation_id, at);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+  CREATE TABLE closings (
+    accompaniment_id TEXT PRIMARY KEY REFERENCES accompaniments(id),
+    requested_at INTEGER NOT NULL,
+    requested_by TEXT NOT NULL REFERENCES users(id),
+    agreed_at INTEGER,
+    agreed_by TEXT REFERENCES users(id),
+    keep TEXT,
+    agreement_text TEXT,
+    locked_at INTEGER,
+    closed_at INTEGER,
+    closed_by TEXT REFERENCES users(id),
+    proof TEXT,
+    facts TEXT
+  );
+  CREATE TRIGGER closings_no_delete BEFORE DELETE ON closings
+  BEGIN SELECT RAISE(ABORT, 'closings are kept'); END;
+  CREATE TRIGGER closings_proof_final BEFORE UPDATE ON closings WHEN OLD.proof IS NOT NULL
+  BEGIN SELECT RAISE(ABORT, 'a closing proof is final'); END;
+
+  CREATE TABLE retained_files (
+    file_id TEXT PRIMARY KEY,
+    accompaniment_id TEXT NOT NULL REFERENCES accompaniments(id),
+    kind TEXT NOT NULL CHECK (kind IN ('synthesis', 'exercises', 'files')),
+    retain_until INTEGER NOT NULL,
+    purged_at INTEGER
+  );
+  CREATE INDEX retained_files_due ON retained_files(retain_until) WHERE purged_at IS NULL;
+
+  CREATE TABLE deletion_requests (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    requested_at INTEGER NOT NULL,
+    scheduled_for INTEGER NOT NULL,
+    cancelled_at INTEGER,
+    completed_at INTEGER
+  );
+  `,
 ];

@@ -2,9 +2,12 @@ import type { DatabaseSync } from 'node:sqlite';
 import { Accompaniments } from './accompaniments.ts';
 import { Adaptations } from './adaptations.ts';
 import { Appointments } from './appointments.ts';
+import { AuditLog } from './audit.ts';
 import { AttendanceLog } from './attendance.ts';
 import { Availabilities } from './availability.ts';
 import { CalendarFeeds } from './calendar-feeds.ts';
+import { CoReferents } from './co-referents.ts';
+import { Closings, DeletionRequests, Retention } from './closing.ts';
 import { openDatabase, transaction, type OpenDatabaseOptions } from './db.ts';
 import { DocUpdates } from './doc-updates.ts';
 import { Files } from './files.ts';
@@ -13,7 +16,9 @@ import { Library } from './library.ts';
 import { Messages } from './messages.ts';
 import { Organisations } from './organisations.ts';
 import { PersonalTimes } from './personal-time.ts';
+import { Reports } from './reports.ts';
 import { Sessions } from './sessions.ts';
+import { Surveys } from './surveys.ts';
 import { UserSettings } from './settings.ts';
 import { SynthesisConsents, SynthesisValidations } from './synthesis.ts';
 import { Users } from './users.ts';
@@ -42,6 +47,16 @@ export interface Storage {
   attendance: AttendanceLog;
   personalTime: PersonalTimes;
   calendarFeeds: CalendarFeeds;
+  coReferents: CoReferents;
+  /** The reports' SQL over projections (REPORT3–REPORT5). */
+  reports: Reports;
+  surveys: Surveys;
+  /** The organisations' append-only audit log (AUDIT). */
+  audit: AuditLog;
+  /** Closing of accompaniments, kept files and account erasure requests (CLOSE, RGPD). */
+  closings: Closings;
+  retention: Retention;
+  deletionRequests: DeletionRequests;
   /** Runs `fn` in one committed transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -71,6 +86,13 @@ export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}):
     attendance: new AttendanceLog(db),
     personalTime: new PersonalTimes(db),
     calendarFeeds: new CalendarFeeds(db),
+    coReferents: new CoReferents(db),
+    reports: new Reports(db),
+    surveys: new Surveys(db),
+    audit: new AuditLog(db),
+    closings: new Closings(db),
+    retention: new Retention(db),
+    deletionRequests: new DeletionRequests(db),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

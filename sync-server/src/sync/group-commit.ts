@@ -108,7 +108,8 @@ export class GroupCommit {
       try {
         const ids = this.#storage.transaction(() => {
           const appended = new Array<number>(rows.length);
-          for (let i = 0; i < rows.length; i++) appended[i] = docs.append(rows[i]!.room.name, rows[i]!.data, now);
+          for (let i = 0; i < rows.length; i++)
+            appended[i] = docs.append(rows[i]!.room.name, rows[i]!.data, now);
           for (const write of writes) {
             try {
               write();

@@ -184,6 +184,17 @@ export class SyncHub {
     }
   }
 
+  /**
+   * Closes every connection to a document and unloads its room without compacting it, once what is
+   * pending is stored: the document is about to be destroyed (closing, CLOSE3). Reopening it is refused by
+   * the upgrade checks from then on.
+   */
+  closeDocument(docName: string, reason: string): void {
+    this.#commit.flush();
+    const room = this.#rooms.get(docName);
+    if (room) this.#dropRoom(room, CLOSE.documentClosed, reason);
+  }
+
   /** Stops accepting, closes every connection, stores and compacts every room. */
   async close(): Promise<void> {
     this.#closing = true;

@@ -23,6 +23,8 @@ export const CLOSE = {
   sessionEnded: 4401,
   /** The user's access to the document was withdrawn (removed from a workshop). */
   accessRevoked: 4403,
+  /** The accompaniment was closed: its working documents are destroyed (CLOSE5). */
+  documentClosed: 4410,
 } as const;
 
 function message(type: number, sub: number | null, payload: Uint8Array): Uint8Array {
@@ -39,7 +41,8 @@ export const syncStep2Message = (update: Uint8Array): Uint8Array => message(MESS
 export const updateMessage = (update: Uint8Array): Uint8Array => message(MESSAGE_SYNC, SYNC_UPDATE, update);
 export const awarenessMessage = (update: Uint8Array): Uint8Array => message(MESSAGE_AWARENESS, null, update);
 
-const varUintSize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+const varUintSize = (n: number): number =>
+  n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 
 /** Writes the header of a final, binary, unmasked WebSocket frame (RFC 6455 §5.2); returns its length. */
 function writeFrameHeader(frame: Buffer, payloadLength: number): number {

@@ -106,3 +106,14 @@ export interface CoReferent {
   id: string;
   name: string;
 }
+
+/** One bar of a dashboard chart. */
+export interface ChartBar {
+  /** Short label drawn under (or beside) the bar. */
+  label: string;
+  /** A second line under a vertical bar (the year of a month). */
+  sublabel?: string;
+  /** The label in words, for the accessible name and the table. */
+  longLabel?: string;
+  value: number;
+}
