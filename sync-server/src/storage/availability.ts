@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { DEFAULT_APPOINTMENT_TYPES, type AppointmentType } from '../scheduling/appointment-types.ts';
 import type { Availability, AvailabilityException, WeeklyRange } from '../scheduling/availability.ts';
 import { DEFAULT_TIME_ZONE } from '../scheduling/zoned.ts';
 import { int, text } from './rows.ts';
@@ -17,10 +18,15 @@ export const DEFAULT_AVAILABILITY: CoachAvailability = {
   reminderHours: DEFAULT_REMINDER_HOURS,
 };
 
-/** Each coach's opening hours (SCHED1): one row, replaced as a whole; values were checked before. */
+/**
+ * Each coach's opening hours (SCHED1) and appointment types (SCHED13): one row each, replaced as a whole;
+ * values were checked before.
+ */
 export class Availabilities {
   readonly #get: StatementSync;
   readonly #put: StatementSync;
+  readonly #types: StatementSync;
+  readonly #putTypes: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#get = db.prepare(
@@ -32,6 +38,11 @@ export class Availabilities {
        ON CONFLICT (coach_id) DO UPDATE SET time_zone = excluded.time_zone, weekly = excluded.weekly,
          exceptions = excluded.exceptions, reminder_hours = excluded.reminder_hours,
          updated_at = excluded.updated_at`,
+    );
+    this.#types = db.prepare('SELECT types FROM appointment_types WHERE coach_id = ?');
+    this.#putTypes = db.prepare(
+      `INSERT INTO appointment_types (coach_id, types, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (coach_id) DO UPDATE SET types = excluded.types, updated_at = excluded.updated_at`,
     );
   }
 
@@ -56,5 +67,16 @@ export class Availabilities {
       value.reminderHours,
       now,
     );
+  }
+
+  /** The coach's appointment types, or the default one (an individual hour by video). */
+  types(coachId: string): AppointmentType[] {
+    const row = this.#types.get(coachId);
+    if (!row) return DEFAULT_APPOINTMENT_TYPES.map((t) => ({ ...t }));
+    return JSON.parse(text(row, 'types')) as AppointmentType[];
+  }
+
+  putTypes(coachId: string, types: readonly AppointmentType[], now: number): void {
+    this.#putTypes.run(coachId, JSON.stringify(types), now);
   }
 }

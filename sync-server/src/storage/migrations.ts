@@ -516,4 +516,37 @@ export const MIGRATIONS: readonly string[] = [
     completed_at INTEGER
   );
   `,
+  // 14 — appointment types and group sessions (SCHED13–SCHED16): each coach's presets, and a workshop's
+  // group session, whose row holds what the coach sees once (time, mode, place, status) while each
+  // participant's accompaniment gets its own appointment pointing at it, so hours, attendance and feeds keep
+  // working per accompaniment.
+  `
+  CREATE TABLE appointment_types (
+    coach_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    types TEXT NOT NULL CHECK (json_valid(types)),
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE appointment_groups (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    coach_id TEXT NOT NULL REFERENCES users(id),
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL CHECK (end_at > start_at),
+    duration_minutes INTEGER NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('video', 'onsite', 'phone')),
+    location TEXT,
+    type_label TEXT,
+    status TEXT NOT NULL CHECK (status IN ('booked', 'held', 'cancelled')),
+    cancel_reason TEXT,
+    created_by TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    sequence INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX appointment_groups_coach ON appointment_groups(coach_id, start_at);
+  CREATE INDEX appointment_groups_workshop ON appointment_groups(workshop_id, start_at);
+  ALTER TABLE appointments ADD COLUMN group_id TEXT REFERENCES appointment_groups(id) ON DELETE SET NULL;
+  ALTER TABLE appointments ADD COLUMN type_label TEXT;
+  CREATE INDEX appointments_group ON appointments(group_id) WHERE group_id IS NOT NULL;
+  `,
 ];
