@@ -254,13 +254,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const surveyTimer = setInterval(() => void runSurveys(), options.surveyIntervalMs ?? 60_000);
   surveyTimer.unref();
-  const runRetention = async (now: number = clock.now()) => {
-    try {
-      return await retention(services, now);
-    } catch (error) {
-      log.error('Tâche de conservation et d’effacement non faite', error);
-      return { purgedFiles: 0, anonymised: 0 };
-    }
+  // One pass at a time: the timer and a test's call must not anonymise or purge the same rows twice.
+  let retentionPass: Promise<{ purgedFiles: number; anonymised: number }> | null = null;
+  const runRetention = (now: number = clock.now()) => {
+    retentionPass ??= (async () => {
+      try {
+        return await retention(services, now);
+      } catch (error) {
+        log.error('Tâche de conservation et d’effacement non faite', error);
+        return { purgedFiles: 0, anonymised: 0 };
+      } finally {
+        retentionPass = null;
+      }
+    })();
+    return retentionPass;
   };
   const retentionTimer = setInterval(() => void runRetention(), 60_000);
   retentionTimer.unref();

@@ -125,6 +125,9 @@ export class CallHub {
       if (!appointment || !role) return reject(404, 'Rendez-vous introuvable.');
       if (appointment.status === 'cancelled') return reject(403, 'Ce rendez-vous est annulé.');
       if (appointment.mode !== 'video') return reject(403, 'Ce rendez-vous n’a pas lieu en visio.');
+      // Video calls stay 1:1: a group session's call goes through the coach's external link (SCHED14).
+      if (appointment.group)
+        return reject(403, 'Séance collective : la visio se fait par le lien indiqué par la personne qui anime.');
       this.#wss.handleUpgrade(req, socket, head, (ws) =>
         this.#accept(ws, {
           appointmentId: appointment.id,

@@ -4,6 +4,7 @@ import { newId } from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import { membershipIn } from '../auth/access.ts';
 import { exceedsBilanCap } from '../scheduling/hours.ts';
+import type { AppointmentMode } from '../storage/appointments.ts';
 import { audit } from './audit.ts';
 import { CLOSED } from './closing.ts';
 import type { Services } from './context.ts';
@@ -33,10 +34,16 @@ const BookSchema = z
   .object({
     accompanimentId: z.string({ error: 'accompagnement attendu' }).min(1).max(100),
     start: isoInstant('heure de début'),
+    typeId: z
+      .string({ error: 'type de rendez-vous attendu' })
+      .max(100)
+      .optional()
+      .openapi({ description: 'Un type individuel du coach : sa durée et sa modalité s’appliquent' }),
     durationMinutes: z
       .number({ error: 'durée en minutes attendue' })
-      .openapi({ description: '15 à 480, par pas de 5', example: 60 }),
-    mode: ModeSchema,
+      .optional()
+      .openapi({ description: '15 à 480, par pas de 5 (sans type)', example: 60 }),
+    mode: ModeSchema.optional().openapi({ description: 'Sans type' }),
   })
   .openapi('BookAppointment');
 
@@ -184,6 +191,13 @@ const duration = createRoute({
 });
 
 const TAKEN = { error: 'Ce créneau vient d’être réservé. Choisissez-en un autre.' };
+// A group session moves and is held as a whole, from its workshop (SCHED15).
+const GROUP_MOVE = {
+  error: 'Cette séance collective se déplace depuis la page de l’atelier, pour tout le groupe.',
+};
+const GROUP_HELD = {
+  error: 'Cette séance collective s’enregistre comme tenue depuis la page de l’atelier, pour tout le groupe.',
+};
 const BILAN_CAP = {
   error:
     'Un bilan de compétences ne peut pas dépasser 24 heures avec le prestataire (Code du travail, R6313-4).',
@@ -222,12 +236,32 @@ export function appointmentRoutes(services: Services) {
     const member = membershipIn(storage, session.user, body.accompanimentId);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     if (storage.closings.isLocked(member.acc.id)) return c.json(CLOSED, 409);
-    const badDuration = durationError(body.durationMinutes);
+    // A type of the coach gives the duration and the mode (SCHED13); without one both are required.
+    let planned: { durationMinutes: number; mode: AppointmentMode; typeLabel: string | null };
+    if (body.typeId !== undefined) {
+      const type = storage.availabilities
+        .types(member.acc.coach.id)
+        .find((t) => t.id === body.typeId && t.kind === 'individual');
+      if (!type)
+        return c.json(
+          { error: 'Ce type de rendez-vous n’est plus proposé : choisissez-en un autre.' },
+          422,
+        );
+      planned = { durationMinutes: type.durationMinutes, mode: type.mode, typeLabel: type.label };
+    } else {
+      if (body.durationMinutes === undefined || body.mode === undefined)
+        return c.json(
+          { error: 'Requête invalide — indiquez un type de rendez-vous, ou une durée et une modalité.' },
+          400,
+        );
+      planned = { durationMinutes: body.durationMinutes, mode: body.mode, typeLabel: null };
+    }
+    const badDuration = durationError(planned.durationMinutes);
     if (badDuration) return c.json({ error: badDuration }, 422);
     const now = clock.now();
     const start = Date.parse(body.start);
     const av = storage.availabilities.get(member.acc.coach.id);
-    const refused = startError(av, member.acc.coach.name, start, body.durationMinutes, now);
+    const refused = startError(av, member.acc.coach.name, start, planned.durationMinutes, now);
     if (refused) return c.json({ error: refused }, 422);
     const booked = storage.appointments.book(
       {
@@ -235,10 +269,11 @@ export function appointmentRoutes(services: Services) {
         accompanimentId: member.acc.id,
         coachId: member.acc.coach.id,
         start,
-        durationMinutes: body.durationMinutes,
-        mode: body.mode,
+        durationMinutes: planned.durationMinutes,
+        mode: planned.mode,
         phase: currentPhase(member.acc),
         createdBy: session.user.id,
+        typeLabel: planned.typeLabel,
       },
       now,
     );
@@ -261,6 +296,7 @@ export function appointmentRoutes(services: Services) {
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const { appointment, acc } = found;
+    if (appointment.group) return c.json(GROUP_MOVE, 422);
     if (appointment.status !== 'booked')
       return c.json({ error: 'Seul un rendez-vous à venir, ni tenu ni annulé, peut être déplacé.' }, 422);
     const body = c.req.valid('json');
@@ -316,6 +352,7 @@ export function appointmentRoutes(services: Services) {
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const { appointment, acc } = found;
+    if (appointment.group) return c.json(GROUP_HELD, 422);
     if (appointment.status === 'held')
       return c.json({ error: 'Cette séance est déjà enregistrée comme tenue.' }, 409);
     if (appointment.status === 'cancelled')

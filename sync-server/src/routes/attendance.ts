@@ -22,8 +22,8 @@ import {
 } from './scheduling-shared.ts';
 import { errorResponse } from './schemas.ts';
 
-const MethodSchema = z.enum(['drawn', 'confirmed'], { error: 'méthode attendue : drawn ou confirmed' });
-const signature = z
+export const MethodSchema = z.enum(['drawn', 'confirmed'], { error: 'méthode attendue : drawn ou confirmed' });
+export const signature = z
   .string({ error: 'tracé de signature attendu (données de chemin SVG)' })
   .optional()
   .openapi({ description: `Données de chemin SVG du tracé (au plus ${SIGNATURE_MAX_CHARS} caractères)` });
@@ -135,12 +135,12 @@ const pdf = createRoute({
 });
 
 /** The half-day of a session, from its start in the coach's zone. */
-function halfDayOf(appointment: Appointment, timeZone: string): HalfDay {
+export function halfDayOf(appointment: Pick<Appointment, 'start'>, timeZone: string): HalfDay {
   return toLocal(appointment.start, timeZone).minutes < 13 * 60 ? 'am' : 'pm';
 }
 
 /** The stored signature, or why it is refused (in French). */
-function signatureFor(
+export function signatureFor(
   method: AttendanceMethod,
   value: string | undefined,
 ): string | null | { error: string } {

@@ -1,6 +1,9 @@
-// A coach's availability and the free slots of an accompaniment's coach (SCHED1, SCHED2).
+// A coach's availability and the free slots of an accompaniment's coach (SCHED1, SCHED2); the coach's
+// appointment types, and the individual ones offered to a learner (SCHED13).
+import { newId } from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import { membershipIn } from '../auth/access.ts';
+import { APPOINTMENT_KINDS, parseAppointmentTypes } from '../scheduling/appointment-types.ts';
 import { freeSlots, parseAvailability } from '../scheduling/availability.ts';
 import type { CoachAvailability } from '../storage/availability.ts';
 import type { Services } from './context.ts';
@@ -10,6 +13,7 @@ import {
   COACH_ONLY,
   DAY,
   IdParam,
+  ModeSchema,
   UNAUTHENTICATED,
   durationError,
   isoInstant,
@@ -72,6 +76,77 @@ const SlotsSchema = z
     slots: z.array(z.object({ start: z.string(), end: z.string() })),
   })
   .openapi('Slots');
+
+const AppointmentTypeSchema = z
+  .object({
+    id: z.string(),
+    label: z.string().openapi({ example: 'Entretien individuel' }),
+    kind: z.enum(APPOINTMENT_KINDS).openapi({ description: 'individual : individuel ; group : collectif' }),
+    durationMinutes: z.number().int().openapi({ example: 90 }),
+    mode: ModeSchema,
+  })
+  .openapi('AppointmentType');
+
+const TypesSchema = z.object({ types: z.array(AppointmentTypeSchema) }).openapi('AppointmentTypes');
+
+// Loose like the availability: parseAppointmentTypes checks every value (422, French message).
+const TypesInputSchema = z
+  .object({
+    types: z.array(
+      z
+        .object({
+          id: z.string().optional().openapi({ description: 'Absent pour un nouveau type' }),
+          label: z.string(),
+          kind: z.string(),
+          durationMinutes: z.number(),
+          mode: z.string(),
+        })
+        .partial()
+        .loose(),
+    ),
+  })
+  .openapi('AppointmentTypesInput');
+
+const getTypes = createRoute({
+  method: 'get',
+  path: '/appointment-types',
+  tags: ['Rendez-vous'],
+  summary: 'Mes types de rendez-vous (coach) : nom, individuel ou collectif, durée, modalité',
+  responses: {
+    200: { description: 'Types', content: { 'application/json': { schema: TypesSchema } } },
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Réservé aux coachs'),
+  },
+});
+
+const putTypes = createRoute({
+  method: 'put',
+  path: '/appointment-types',
+  tags: ['Rendez-vous'],
+  summary: 'Remplacer mes types de rendez-vous (coach ; au moins un type individuel)',
+  request: {
+    body: { content: { 'application/json': { schema: TypesInputSchema } }, required: true },
+  },
+  responses: {
+    200: { description: 'Enregistrés', content: { 'application/json': { schema: TypesSchema } } },
+    401: errorResponse('Non connecté·e'),
+    403: errorResponse('Réservé aux coachs'),
+    422: errorResponse('Types invalides (rien n’est enregistré)'),
+  },
+});
+
+const offeredTypes = createRoute({
+  method: 'get',
+  path: '/accompaniments/{id}/appointment-types',
+  tags: ['Rendez-vous'],
+  summary: 'Les types de rendez-vous individuels que propose le coach de cet accompagnement',
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'Types individuels', content: { 'application/json': { schema: TypesSchema } } },
+    401: errorResponse('Non connecté·e'),
+    404: errorResponse('Introuvable'),
+  },
+});
 
 const get = createRoute({
   method: 'get',
@@ -157,6 +232,38 @@ export function availabilityRoutes(services: Services) {
       if (!result.success) return c.json(validationError(result.error.issues), 422);
     },
   );
+
+  app.openapi(getTypes, (c) => {
+    const session = c.get('session');
+    if (!session) return c.json(UNAUTHENTICATED, 401);
+    if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
+    return c.json({ types: storage.availabilities.types(session.user.id) }, 200);
+  });
+
+  app.openapi(
+    putTypes,
+    (c) => {
+      const session = c.get('session');
+      if (!session) return c.json(UNAUTHENTICATED, 401);
+      if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
+      const parsed = parseAppointmentTypes(c.req.valid('json'), () => newId());
+      if (!parsed.ok) return c.json({ error: parsed.error }, 422);
+      storage.availabilities.putTypes(session.user.id, parsed.value, clock.now());
+      return c.json({ types: parsed.value }, 200);
+    },
+    (result, c) => {
+      if (!result.success) return c.json(validationError(result.error.issues), 422);
+    },
+  );
+
+  app.openapi(offeredTypes, (c) => {
+    const session = c.get('session');
+    if (!session) return c.json(UNAUTHENTICATED, 401);
+    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    if (!member) return c.json(ACC_NOT_FOUND, 404);
+    const types = storage.availabilities.types(member.acc.coach.id).filter((t) => t.kind === 'individual');
+    return c.json({ types }, 200);
+  });
 
   app.openapi(slots, (c) => {
     const session = c.get('session');

@@ -121,23 +121,63 @@ export function calendarRoutes(services: Services) {
     const now = clock.now();
     const appointments = storage.appointments.listForCalendar(user.id, now - FEED_PAST_DAYS * DAY);
     const timeZone = zoneFor(user.id, user.role, appointments);
-    const events: CalendarEvent[] = appointments.map((a) => {
-      const withWhom = a.coach.id === user.id ? (a.learner?.name ?? a.accompanimentTitle) : a.coach.name;
-      return {
-        uid: `${a.id}@compagnon`,
-        start: a.start,
-        end: a.end,
-        summary: `Rendez-vous avec ${withWhom}`,
-        description:
-          `Accompagnement : « ${a.accompanimentTitle} »\n` +
-          `${base(c)}/accompagnements/${encodeURIComponent(a.accompanimentId)}` +
-          (a.cancelReason ? `\nAnnulé : ${a.cancelReason}` : ''),
-        location: LOCATIONS[a.mode],
-        status: a.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
-        sequence: a.sequence,
-        updatedAt: a.updatedAt,
-      };
-    });
+    const workshopUrl = (id: string) => `${base(c)}/ateliers/${encodeURIComponent(id)}`;
+    // A group session's video call is outside Compagnon (SCHED10 stays 1:1): its link is the location.
+    const where = (mode: AppointmentMode, location: string | null) => {
+      const how = mode === 'video' ? 'Visio' : LOCATIONS[mode];
+      return location ? `${how} — ${location}` : how;
+    };
+    // A group session is the coach's once, under the group's own UID; each learner keeps their own
+    // appointment (SCHED14).
+    const events: CalendarEvent[] = appointments
+      .filter((a) => !(a.group && a.coach.id === user.id))
+      .map((a) => {
+        if (a.group)
+          return {
+            uid: `${a.id}@compagnon`,
+            start: a.start,
+            end: a.end,
+            summary: `Séance collective « ${a.group.workshopTitle} » avec ${a.coach.name}`,
+            description:
+              `Atelier : « ${a.group.workshopTitle} »\n${workshopUrl(a.group.workshopId)}` +
+              (a.cancelReason ? `\nAnnulé : ${a.cancelReason}` : ''),
+            location: where(a.mode, a.group.location),
+            status: a.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+            sequence: a.sequence,
+            updatedAt: a.updatedAt,
+          };
+        const withWhom = a.coach.id === user.id ? (a.learner?.name ?? a.accompanimentTitle) : a.coach.name;
+        return {
+          uid: `${a.id}@compagnon`,
+          start: a.start,
+          end: a.end,
+          summary: `Rendez-vous avec ${withWhom}`,
+          description:
+            `Accompagnement : « ${a.accompanimentTitle} »\n` +
+            `${base(c)}/accompagnements/${encodeURIComponent(a.accompanimentId)}` +
+            (a.cancelReason ? `\nAnnulé : ${a.cancelReason}` : ''),
+          location: LOCATIONS[a.mode],
+          status: a.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+          sequence: a.sequence,
+          updatedAt: a.updatedAt,
+        };
+      });
+    if (user.role === 'coach')
+      for (const g of storage.appointments.groupsForCalendar(user.id, now - FEED_PAST_DAYS * DAY))
+        events.push({
+          uid: `group-${g.id}@compagnon`,
+          start: g.start,
+          end: g.end,
+          summary: `Séance collective « ${g.workshopTitle} »`,
+          description:
+            `Atelier : « ${g.workshopTitle} »\n${workshopUrl(g.workshopId)}` +
+            (g.cancelReason ? `\nAnnulée : ${g.cancelReason}` : ''),
+          location: where(g.mode, g.location),
+          status: g.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+          sequence: g.sequence,
+          updatedAt: g.updatedAt,
+        });
+    events.sort((x, y) => x.start - y.start);
     const body = calendarFeed({ name: `Compagnon — ${user.name}`, timeZone, events, now });
     c.header('Content-Type', 'text/calendar; charset=utf-8');
     c.header('Content-Disposition', 'inline; filename="compagnon.ics"');

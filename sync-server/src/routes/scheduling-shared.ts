@@ -66,6 +66,16 @@ export const AppointmentSchema = z
     phase: z.string().nullable(),
     createdBy: PersonSchema,
     sequence: z.number().int().openapi({ description: 'Augmente à chaque déplacement ou annulation' }),
+    typeLabel: z.string().nullable().openapi({ description: 'Type de rendez-vous choisi à la réservation' }),
+    group: z
+      .object({
+        id: z.string(),
+        workshopId: z.string(),
+        workshopTitle: z.string(),
+        location: z.string().nullable().openapi({ description: 'Lieu, ou lien de la visio externe' }),
+      })
+      .nullable()
+      .openapi({ description: 'La séance collective (atelier) dont ce rendez-vous fait partie' }),
     calls: z.array(
       z.object({ userId: z.string(), name: z.string(), joinedAt: z.string(), leftAt: z.string().nullable() }),
     ),
@@ -120,6 +130,8 @@ export function appointmentJson(storage: Storage, a: Appointment) {
     phase: a.phase,
     createdBy: a.createdBy,
     sequence: a.sequence,
+    typeLabel: a.typeLabel,
+    group: a.group,
     calls: storage.appointments.calls(a.id).map((k) => ({
       userId: k.userId,
       name: k.name,
@@ -179,6 +191,15 @@ export function durationError(minutes: number): string | null {
   return null;
 }
 
+/** Why a start time cannot be planned at all (grid, past, horizon), in French, or null (SCHED3). */
+export function timingError(start: number, now: number): string | null {
+  if (start % (5 * MINUTE) !== 0) return 'L’heure de début doit tomber sur un multiple de 5 minutes.';
+  if (start < now) return 'Ce créneau est déjà passé.';
+  if (start > now + BOOKING_HORIZON_DAYS * DAY)
+    return 'Les rendez-vous se prennent au plus un an à l’avance.';
+  return null;
+}
+
 /** Why a start time cannot be booked with this coach, in French, or null (SCHED3). */
 export function startError(
   av: CoachAvailability,
@@ -187,10 +208,8 @@ export function startError(
   durationMinutes: number,
   now: number,
 ): string | null {
-  if (start % (5 * MINUTE) !== 0) return 'L’heure de début doit tomber sur un multiple de 5 minutes.';
-  if (start < now) return 'Ce créneau est déjà passé.';
-  if (start > now + BOOKING_HORIZON_DAYS * DAY)
-    return 'Les rendez-vous se prennent au plus un an à l’avance.';
+  const timing = timingError(start, now);
+  if (timing) return timing;
   if (!withinAvailability(av, start, durationMinutes))
     return `Ce créneau est en dehors des disponibilités de ${coachName}.`;
   return null;

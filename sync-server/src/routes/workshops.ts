@@ -20,7 +20,9 @@ import { workshopRoleIn } from '../auth/access.ts';
 import type { Workshop } from '../storage/workshops.ts';
 import { ServerOrigin } from '../sync/hub.ts';
 import type { Services } from './context.ts';
+import { groupSessionRoutes } from './group-sessions.ts';
 import { newRouter } from './router.ts';
+import { currentPhase } from './scheduling-shared.ts';
 import { errorResponse } from './schemas.ts';
 
 const pathParam = (name: string) =>
@@ -340,8 +342,19 @@ export function workshopRoutes(services: Services) {
         },
         422,
       );
-    if (!storage.workshops.addParticipant(member.workshop.id, acc.learner.id, acc.id, clock.now()))
-      return c.json({ error: `${acc.learner.name} participe déjà à cet atelier.` }, 409);
+    const now = clock.now();
+    // A newcomer joins the group sessions to come, in the same transaction (SCHED14).
+    const added = storage.transaction(() => {
+      if (!storage.workshops.addParticipant(member.workshop.id, acc.learner!.id, acc.id, now)) return false;
+      storage.appointments.joinUpcomingGroups(
+        member.workshop.id,
+        { accompanimentId: acc.id, phase: currentPhase(acc), newId: () => newId() },
+        session.user.id,
+        now,
+      );
+      return true;
+    });
+    if (!added) return c.json({ error: `${acc.learner.name} participe déjà à cet atelier.` }, 409);
     return c.json({ userId: acc.learner.id, name: acc.learner.name }, 201);
   });
 
@@ -352,8 +365,19 @@ export function workshopRoutes(services: Services) {
     const member = workshopRoleIn(storage, session.user, params.id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'coach') return c.json(COACH_ONLY, 403);
-    if (!storage.workshops.removeParticipant(member.workshop.id, params.userId))
-      return c.json({ error: 'Cette personne ne participe pas à l’atelier.' }, 404);
+    const removed = storage.transaction(() => {
+      if (!storage.workshops.removeParticipant(member.workshop.id, params.userId)) return false;
+      // Their appointments of the group sessions to come are cancelled; past ones stay (SCHED14).
+      storage.appointments.leaveUpcomingGroups(
+        member.workshop.id,
+        params.userId,
+        session.user.id,
+        'Retiré·e de l’atelier',
+        clock.now(),
+      );
+      return true;
+    });
+    if (!removed) return c.json({ error: 'Cette personne ne participe pas à l’atelier.' }, 404);
     // Access is checked when a connection opens: the open ones are closed now (WS4).
     services.sync?.closeUserConnections(params.userId, [
       workshopDocNames(member.workshop.id).shared,
@@ -361,6 +385,8 @@ export function workshopRoutes(services: Services) {
     ]);
     return c.body(null, 204);
   });
+
+  app.route('/', groupSessionRoutes(services));
 
   app.openapi(vote, (c) => {
     const session = c.get('session');

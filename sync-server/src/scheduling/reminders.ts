@@ -53,17 +53,24 @@ export function reminderText(input: {
 }): { subject: string; text: string; html: string } {
   const { appointment: a, timeZone, recipient, url } = input;
   const when = frenchDateTime(a.start, timeZone);
-  const withWhom =
-    recipient.role === 'learner'
+  const withWhom = a.group
+    ? recipient.role === 'learner'
+      ? `avec ${a.coach.name} pour la séance collective « ${a.group.workshopTitle} »`
+      : `pour la séance collective « ${a.group.workshopTitle} »`
+    : recipient.role === 'learner'
       ? `avec ${a.coach.name}`
       : a.learner
         ? `avec ${a.learner.name}`
         : `pour « ${a.accompanimentTitle} »`;
-  const sentence = `Vous avez rendez-vous ${withWhom} le ${when}, pour ${formatMinutes(a.durationMinutes)}, ${MODE_LABELS[a.mode]}.`;
+  const place = a.group?.location ? ` (${a.group.location})` : '';
+  const sentence = `Vous avez rendez-vous ${withWhom} le ${when}, pour ${formatMinutes(a.durationMinutes)}, ${MODE_LABELS[a.mode]}${place}.`;
+  // A group session's video call takes place outside Compagnon, through the link the coach gave.
   const action =
-    a.mode === 'video'
+    a.mode === 'video' && !a.group
       ? 'Le moment venu, rejoignez la visio depuis Compagnon :'
-      : 'Le rendez-vous dans Compagnon :';
+      : a.group
+        ? 'La séance dans Compagnon :'
+        : 'Le rendez-vous dans Compagnon :';
   const subject = `Rappel : rendez-vous le ${when}`;
   const text = [
     `Bonjour ${recipient.name},`,
@@ -124,7 +131,9 @@ export class Reminders {
       // Not at night, unless the appointment itself comes before the morning.
       const quiet = quietUntil(now, timeZone);
       if (quiet !== null && quiet < appointment.start) continue;
-      const url = `${this.#o.baseUrl()}/accompagnements/${encodeURIComponent(appointment.accompanimentId)}`;
+      const url = appointment.group
+        ? `${this.#o.baseUrl()}/ateliers/${encodeURIComponent(appointment.group.workshopId)}`
+        : `${this.#o.baseUrl()}/accompagnements/${encodeURIComponent(appointment.accompanimentId)}`;
       for (const recipient of recipients) {
         const ok = await mailer.send({
           to: recipient.email,

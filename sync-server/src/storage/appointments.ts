@@ -8,6 +8,15 @@ export type AppointmentMode = (typeof APPOINTMENT_MODES)[number];
 export type AppointmentStatus = 'booked' | 'held' | 'cancelled';
 export type ChangeKind = 'booked' | 'moved' | 'cancelled' | 'held' | 'duration';
 
+/** The group session an appointment belongs to (SCHED14): one per participant's accompaniment. */
+export interface GroupRef {
+  id: string;
+  workshopId: string;
+  workshopTitle: string;
+  /** Where it takes place, or the link of an external video call; free text of the coach. */
+  location: string | null;
+}
+
 export interface Appointment {
   id: string;
   accompanimentId: string;
@@ -26,6 +35,32 @@ export interface Appointment {
   createdAt: number;
   updatedAt: number;
   /** Bumped by every move and cancellation (the calendar feed's SEQUENCE). */
+  sequence: number;
+  /** The label of the appointment type it was booked with (SCHED13), kept as it was then. */
+  typeLabel: string | null;
+  group: GroupRef | null;
+}
+
+/**
+ * A group session of a workshop as the coach sees it, once (SCHED14): time, mode, place and status live
+ * here; each participant's appointment carries the same time and its own status (a learner may withdraw).
+ */
+export interface AppointmentGroup {
+  id: string;
+  workshopId: string;
+  workshopTitle: string;
+  coach: { id: string; name: string };
+  start: number;
+  end: number;
+  durationMinutes: number;
+  mode: AppointmentMode;
+  location: string | null;
+  typeLabel: string | null;
+  status: AppointmentStatus;
+  cancelReason: string | null;
+  createdBy: { id: string; name: string };
+  createdAt: number;
+  updatedAt: number;
   sequence: number;
 }
 
@@ -61,15 +96,51 @@ const SELECT = `
          acc.title AS acc_title,
          c.id AS coach_id, c.name AS coach_name, c.email AS coach_email,
          l.id AS learner_id, l.name AS learner_name, l.email AS learner_email,
-         u.id AS creator_id, u.name AS creator_name
+         u.id AS creator_id, u.name AS creator_name,
+         a.type_label, a.group_id, g.workshop_id AS group_workshop_id, g.location AS group_location,
+         gw.title AS group_workshop_title
     FROM appointments a
     JOIN accompaniments acc ON acc.id = a.accompaniment_id
     JOIN users c ON c.id = a.coach_id
     LEFT JOIN users l ON l.id = acc.learner_id
-    JOIN users u ON u.id = a.created_by`;
+    JOIN users u ON u.id = a.created_by
+    LEFT JOIN appointment_groups g ON g.id = a.group_id
+    LEFT JOIN workshops gw ON gw.id = g.workshop_id`;
+
+const GROUP_SELECT = `
+  SELECT g.id, g.workshop_id, w.title AS workshop_title, g.start_at, g.end_at, g.duration_minutes, g.mode,
+         g.location, g.type_label, g.status, g.cancel_reason, g.created_at, g.updated_at, g.sequence,
+         c.id AS coach_id, c.name AS coach_name, u.id AS creator_id, u.name AS creator_name
+    FROM appointment_groups g
+    JOIN workshops w ON w.id = g.workshop_id
+    JOIN users c ON c.id = g.coach_id
+    JOIN users u ON u.id = g.created_by`;
+
+function toGroup(row: Row): AppointmentGroup {
+  return {
+    id: text(row, 'id'),
+    workshopId: text(row, 'workshop_id'),
+    workshopTitle: text(row, 'workshop_title'),
+    coach: { id: text(row, 'coach_id'), name: text(row, 'coach_name') },
+    start: int(row, 'start_at'),
+    end: int(row, 'end_at'),
+    durationMinutes: int(row, 'duration_minutes'),
+    mode: text(row, 'mode') as AppointmentMode,
+    location: textOrNull(row, 'location'),
+    typeLabel: textOrNull(row, 'type_label'),
+    status: text(row, 'status') as AppointmentStatus,
+    cancelReason: textOrNull(row, 'cancel_reason'),
+    createdBy: { id: text(row, 'creator_id'), name: text(row, 'creator_name') },
+    createdAt: int(row, 'created_at'),
+    updatedAt: int(row, 'updated_at'),
+    sequence: int(row, 'sequence'),
+  };
+}
 
 function toAppointment(row: Row): Appointment {
   const learnerId = textOrNull(row, 'learner_id');
+  const groupId = textOrNull(row, 'group_id');
+  const groupWorkshop = textOrNull(row, 'group_workshop_id');
   return {
     id: text(row, 'id'),
     accompanimentId: text(row, 'accompaniment_id'),
@@ -90,6 +161,16 @@ function toAppointment(row: Row): Appointment {
     createdAt: int(row, 'created_at'),
     updatedAt: int(row, 'updated_at'),
     sequence: int(row, 'sequence'),
+    typeLabel: textOrNull(row, 'type_label'),
+    group:
+      groupId && groupWorkshop
+        ? {
+            id: groupId,
+            workshopId: groupWorkshop,
+            workshopTitle: text(row, 'group_workshop_title'),
+            location: textOrNull(row, 'group_location'),
+          }
+        : null,
   };
 }
 
@@ -102,6 +183,33 @@ export interface NewAppointment {
   mode: AppointmentMode;
   phase: string | null;
   createdBy: string;
+  typeLabel?: string | null;
+}
+
+export interface NewGroup {
+  id: string;
+  workshopId: string;
+  coachId: string;
+  start: number;
+  durationMinutes: number;
+  mode: AppointmentMode;
+  location: string | null;
+  typeLabel: string | null;
+  createdBy: string;
+}
+
+/** One participant's appointment of a group session: their accompaniment and its phase under way. */
+export interface NewGroupChild {
+  id: string;
+  accompanimentId: string;
+  phase: string | null;
+}
+
+/** A participant's appointment and what to record when the group session is marked held. */
+export interface HeldChild {
+  appointment: Appointment;
+  minutes: number;
+  phase: string | null;
 }
 
 const MINUTE = 60_000;
@@ -134,6 +242,17 @@ export class Appointments {
   readonly #reminded: StatementSync;
   readonly #reminderSent: StatementSync;
   readonly #calendar: StatementSync;
+  readonly #groupReminded: StatementSync;
+  readonly #insertGroup: StatementSync;
+  readonly #groupById: StatementSync;
+  readonly #groupsForWorkshop: StatementSync;
+  readonly #groupsForCalendar: StatementSync;
+  readonly #children: StatementSync;
+  readonly #moveGroup: StatementSync;
+  readonly #cancelGroup: StatementSync;
+  readonly #heldGroup: StatementSync;
+  readonly #groupsToJoin: StatementSync;
+  readonly #childrenToLeave: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -142,15 +261,21 @@ export class Appointments {
     this.#forUser = db.prepare(
       `${SELECT} WHERE (a.coach_id = ?1 OR acc.learner_id = ?1) AND a.start_at >= ?2 ORDER BY a.start_at, a.id`,
     );
+    // A group session takes the coach's time once, through its group row, whatever its participants did
+    // with their own appointments (SCHED14).
     this.#busy = db.prepare(
       `SELECT start_at, end_at FROM appointments
-        WHERE coach_id = ? AND status IN ('booked', 'held') AND start_at < ? AND end_at > ? AND id <> ?
-        ORDER BY start_at`,
+        WHERE coach_id = ?1 AND status IN ('booked', 'held') AND start_at < ?2 AND end_at > ?3 AND id <> ?4
+          AND group_id IS NULL
+       UNION ALL
+       SELECT start_at, end_at FROM appointment_groups
+        WHERE coach_id = ?1 AND status IN ('booked', 'held') AND start_at < ?2 AND end_at > ?3 AND id <> ?5
+       ORDER BY start_at`,
     );
     this.#insert = db.prepare(
       `INSERT INTO appointments (id, accompaniment_id, coach_id, start_at, end_at, duration_minutes, mode, status,
-                                 phase, created_by, created_at, updated_at, sequence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, 0)`,
+                                 phase, created_by, created_at, updated_at, sequence, type_label, group_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, 0, ?, ?)`,
     );
     this.#change = db.prepare(
       `INSERT INTO appointment_changes (appointment_id, kind, by_user_id, at, reason, from_start, to_start, minutes,
@@ -206,6 +331,45 @@ export class Appointments {
     this.#calendar = db.prepare(
       `${SELECT} WHERE (a.coach_id = ?1 OR acc.learner_id = ?1) AND a.end_at >= ?2 ORDER BY a.start_at, a.id`,
     );
+    this.#groupReminded = db.prepare(
+      `SELECT 1 AS one FROM appointment_reminders r JOIN appointments s ON s.id = r.appointment_id
+        WHERE s.group_id = ? AND r.user_id = ? AND r.start_at = ? LIMIT 1`,
+    );
+    this.#insertGroup = db.prepare(
+      `INSERT INTO appointment_groups (id, workshop_id, coach_id, start_at, end_at, duration_minutes, mode,
+                                       location, type_label, status, created_by, created_at, updated_at, sequence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, 0)`,
+    );
+    this.#groupById = db.prepare(`${GROUP_SELECT} WHERE g.id = ?`);
+    this.#groupsForWorkshop = db.prepare(`${GROUP_SELECT} WHERE g.workshop_id = ? ORDER BY g.start_at, g.id`);
+    this.#groupsForCalendar = db.prepare(
+      `${GROUP_SELECT} WHERE g.coach_id = ? AND g.end_at >= ? ORDER BY g.start_at, g.id`,
+    );
+    this.#children = db.prepare(`${SELECT} WHERE a.group_id = ? ORDER BY l.name, a.id`);
+    this.#moveGroup = db.prepare(
+      `UPDATE appointment_groups SET start_at = ?, end_at = ?, sequence = sequence + 1, updated_at = ?
+        WHERE id = ? AND status = 'booked'`,
+    );
+    this.#cancelGroup = db.prepare(
+      `UPDATE appointment_groups SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1,
+              updated_at = ?
+        WHERE id = ? AND status = 'booked'`,
+    );
+    this.#heldGroup = db.prepare(
+      `UPDATE appointment_groups SET status = 'held', updated_at = ? WHERE id = ? AND status = 'booked'`,
+    );
+    this.#groupsToJoin = db.prepare(
+      `${GROUP_SELECT} WHERE g.workshop_id = ?1 AND g.status = 'booked' AND g.start_at > ?2
+          AND NOT EXISTS (SELECT 1 FROM appointments a
+                           WHERE a.group_id = g.id AND a.accompaniment_id = ?3 AND a.status <> 'cancelled')
+        ORDER BY g.start_at, g.id`,
+    );
+    this.#childrenToLeave = db.prepare(
+      `SELECT a.id FROM appointments a
+         JOIN appointment_groups g ON g.id = a.group_id
+         JOIN accompaniments acc ON acc.id = a.accompaniment_id
+        WHERE g.workshop_id = ? AND acc.learner_id = ? AND a.status = 'booked' AND a.start_at > ?`,
+    );
   }
 
   find(id: string): Appointment | null {
@@ -227,10 +391,13 @@ export class Appointments {
     return this.#calendar.all(userId, from).map(toAppointment);
   }
 
-  /** The coach's booked and held appointments intersecting [from, to) — the slots they take. */
-  busy(coachId: string, from: number, to: number, exceptId = ''): Interval[] {
+  /**
+   * The coach's booked and held appointments intersecting [from, to) — the slots they take; a group session
+   * counts once. `exceptId` and `exceptGroupId` leave out what is being moved.
+   */
+  busy(coachId: string, from: number, to: number, exceptId = '', exceptGroupId = ''): Interval[] {
     return this.#busy
-      .all(coachId, to, from, exceptId)
+      .all(coachId, to, from, exceptId, exceptGroupId)
       .map((row) => ({ start: int(row, 'start_at'), end: int(row, 'end_at') }));
   }
 
@@ -251,9 +418,170 @@ export class Appointments {
         input.createdBy,
         now,
         now,
+        input.typeLabel ?? null,
+        null,
       );
       this.#change.run(input.id, 'booked', input.createdBy, now, null, null, input.start, null, null);
       return this.find(input.id)!;
+    });
+  }
+
+  findGroup(id: string): AppointmentGroup | null {
+    const row = this.#groupById.get(id);
+    return row ? toGroup(row) : null;
+  }
+
+  /** A workshop's group sessions, earliest first. */
+  groupsForWorkshop(workshopId: string): AppointmentGroup[] {
+    return this.#groupsForWorkshop.all(workshopId).map(toGroup);
+  }
+
+  /** The coach's group sessions ending at or after `from` (their calendar feed shows each once). */
+  groupsForCalendar(coachId: string, from: number): AppointmentGroup[] {
+    return this.#groupsForCalendar.all(coachId, from).map(toGroup);
+  }
+
+  /** The participants' appointments of a group session, by name. */
+  childrenOf(groupId: string): Appointment[] {
+    return this.#children.all(groupId).map(toAppointment);
+  }
+
+  #insertChild(group: NewGroup, child: NewGroupChild, start: number, now: number): void {
+    this.#insert.run(
+      child.id,
+      child.accompanimentId,
+      group.coachId,
+      start,
+      start + group.durationMinutes * MINUTE,
+      group.durationMinutes,
+      group.mode,
+      child.phase,
+      group.createdBy,
+      now,
+      now,
+      group.typeLabel,
+      group.id,
+    );
+    this.#change.run(child.id, 'booked', group.createdBy, now, null, null, start, null, null);
+  }
+
+  /**
+   * Books a group session: the group row and one appointment per participant's accompaniment, in one
+   * transaction, unless the coach's time is taken (the group counts once, SCHED14).
+   */
+  bookGroup(group: NewGroup, children: readonly NewGroupChild[], now: number): AppointmentGroup | 'taken' {
+    const end = group.start + group.durationMinutes * MINUTE;
+    return transaction(this.#db, () => {
+      if (this.busy(group.coachId, group.start, end).length > 0) return 'taken';
+      this.#insertGroup.run(
+        group.id,
+        group.workshopId,
+        group.coachId,
+        group.start,
+        end,
+        group.durationMinutes,
+        group.mode,
+        group.location,
+        group.typeLabel,
+        group.createdBy,
+        now,
+        now,
+      );
+      for (const child of children) this.#insertChild(group, child, group.start, now);
+      return this.findGroup(group.id)!;
+    });
+  }
+
+  /** Moves a booked group session and its participants' booked appointments, unless the new time is taken. */
+  moveGroup(
+    group: AppointmentGroup,
+    start: number,
+    byUserId: string,
+    reason: string,
+    now: number,
+  ): 'moved' | 'taken' | 'not-booked' {
+    const end = start + group.durationMinutes * MINUTE;
+    return transaction(this.#db, () => {
+      if (this.busy(group.coach.id, start, end, '', group.id).length > 0) return 'taken';
+      if (Number(this.#moveGroup.run(start, end, now, group.id).changes) !== 1) return 'not-booked';
+      for (const child of this.childrenOf(group.id)) {
+        if (Number(this.#move.run(start, end, now, child.id).changes) !== 1) continue;
+        this.#change.run(child.id, 'moved', byUserId, now, reason, child.start, start, null, null);
+      }
+      return 'moved';
+    });
+  }
+
+  /** Cancels a booked group session and every participant's appointment still booked; answers those. */
+  cancelGroup(group: AppointmentGroup, byUserId: string, reason: string, now: number): string[] | null {
+    return transaction(this.#db, () => {
+      if (Number(this.#cancelGroup.run(reason, now, group.id).changes) !== 1) return null;
+      const cancelled: string[] = [];
+      for (const child of this.childrenOf(group.id))
+        if (this.cancel(child.id, byUserId, reason, now)) cancelled.push(child.id);
+      return cancelled;
+    });
+  }
+
+  /** Records a group session as held, with each participant's counted minutes, in one transaction. */
+  markGroupHeld(
+    group: AppointmentGroup,
+    children: readonly HeldChild[],
+    input: { byUserId: string; reason: string | null; now: number },
+  ): boolean {
+    return transaction(this.#db, () => {
+      if (Number(this.#heldGroup.run(input.now, group.id).changes) !== 1) return false;
+      for (const child of children)
+        this.markHeld(child.appointment, {
+          minutes: child.minutes,
+          phase: child.phase,
+          byUserId: input.byUserId,
+          reason: input.reason,
+          now: input.now,
+        });
+      return true;
+    });
+  }
+
+  /**
+   * A participant added to a workshop joins its group sessions to come: one appointment each for their
+   * accompaniment. Answers how many.
+   */
+  joinUpcomingGroups(
+    workshopId: string,
+    child: { accompanimentId: string; phase: string | null; newId: () => string },
+    byUserId: string,
+    now: number,
+  ): number {
+    return transaction(this.#db, () => {
+      const groups = this.#groupsToJoin.all(workshopId, now, child.accompanimentId).map(toGroup);
+      for (const g of groups)
+        this.#insertChild(
+          {
+            id: g.id,
+            workshopId: g.workshopId,
+            coachId: g.coach.id,
+            start: g.start,
+            durationMinutes: g.durationMinutes,
+            mode: g.mode,
+            location: g.location,
+            typeLabel: g.typeLabel,
+            createdBy: byUserId,
+          },
+          { id: child.newId(), accompanimentId: child.accompanimentId, phase: child.phase },
+          g.start,
+          now,
+        );
+      return groups.length;
+    });
+  }
+
+  /** A participant removed from a workshop leaves its group sessions to come (cancelled with the reason). */
+  leaveUpcomingGroups(workshopId: string, learnerId: string, byUserId: string, reason: string, now: number) {
+    return transaction(this.#db, () => {
+      const ids = this.#childrenToLeave.all(workshopId, learnerId, now).map((row) => text(row, 'id'));
+      for (const id of ids) this.cancel(id, byUserId, reason, now);
+      return ids.length;
     });
   }
 
@@ -375,11 +703,23 @@ export class Appointments {
   /** Booked appointments whose reminder is due at `now` and not yet sent to one of their people. */
   dueReminders(now: number, defaults: { reminderHours: number; timeZone: string }): DueReminder[] {
     const out: DueReminder[] = [];
+    // The coach of a group session is reminded once for the group, not once per participant.
+    const coachOfGroup = new Set<string>();
     for (const row of this.#due.all(now, defaults.reminderHours, defaults.timeZone)) {
       const appointment = toAppointment(row);
       const done = new Set(
         this.#reminded.all(appointment.id, appointment.start).map((r) => text(r, 'user_id')),
       );
+      const group = appointment.group?.id;
+      if (group) {
+        const key = `${group}@${appointment.start}`;
+        if (
+          coachOfGroup.has(key) ||
+          this.#groupReminded.get(group, appointment.coach.id, appointment.start) !== undefined
+        )
+          done.add(appointment.coach.id);
+        coachOfGroup.add(key);
+      }
       const people = [
         ...(appointment.learner ? [{ ...appointment.learner, role: 'learner' as const }] : []),
         { ...appointment.coach, email: text(row, 'coach_email'), role: 'coach' as const },

@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { WorkshopId } from '@compagnon/model';
-import { int, text, type Row } from './rows.ts';
+import { int, text, textOrNull, type Row } from './rows.ts';
 
 /** A group workshop (WS1); its content lives in the `<id>.workshop` document. */
 export interface Workshop {
@@ -14,6 +14,8 @@ export interface Workshop {
 export interface WorkshopParticipant {
   userId: string;
   name: string;
+  /** The coach's accompaniment they were added through (null once it no longer exists). */
+  accompanimentId: string | null;
 }
 
 const SELECT = `
@@ -54,7 +56,7 @@ export class Workshops {
         ORDER BY w.created_at DESC, w.id`,
     );
     this.#participants = db.prepare(
-      `SELECT u.id, u.name FROM workshop_participants p JOIN users u ON u.id = p.user_id
+      `SELECT u.id, u.name, p.accompaniment_id FROM workshop_participants p JOIN users u ON u.id = p.user_id
         WHERE p.workshop_id = ? ORDER BY p.added_at, u.name, u.id`,
     );
     this.#isParticipant = db.prepare(
@@ -98,7 +100,11 @@ export class Workshops {
   participants(workshopId: string): WorkshopParticipant[] {
     return this.#participants
       .all(workshopId)
-      .map((row) => ({ userId: text(row, 'id'), name: text(row, 'name') }));
+      .map((row) => ({
+        userId: text(row, 'id'),
+        name: text(row, 'name'),
+        accompanimentId: textOrNull(row, 'accompaniment_id'),
+      }));
   }
 
   isParticipant(workshopId: string, userId: string): boolean {
