@@ -43,16 +43,20 @@ test('availability, booking, video call, session held, attendance signed by both
   expect((await coach.request.get(firstFeed)).status()).toBe(404);
   const feed = await agenda.feedUrl.inputValue();
 
-  // The learner books a video slot: the first one of the second day offered, so that it is surely ahead.
+  // The learner books the coach's default type (an hour by video): the first slot of the second day offered,
+  // so that it is surely ahead. Her form offers the coach's types, not a free duration and mode.
   const workspace = `/accompagnements/${accompaniment.id}`;
   await learner.goto(workspace);
   const l = new AppointmentsPanel(learner);
   await l.expectHours('Heures prévues au contrat', '24 h');
   await l.expectHours('Heures réalisées', '0 h');
-  await l.book({ mode: 'Visio', dayIndex: 1 });
+  await l.openBooking();
+  await expect(l.region.getByRole('radio', { name: 'Visio', exact: true })).toHaveCount(0);
+  await l.book({ type: 'Entretien individuel', dayIndex: 1 });
   await expect(l.appointments).toHaveCount(1);
   const lAppointment = l.appointments.first();
   await expect(lAppointment).toContainText('Visio');
+  await expect(lAppointment).toContainText('Entretien individuel');
   await expect(lAppointment).toContainText('Réservé');
   // « Aujourd'hui » announces it as the next appointment.
   await expect(learner.locator('.today__meeting')).toContainText('Visio');
@@ -151,13 +155,27 @@ test('a slot taken meanwhile is refused in French and the slots refresh; the coa
     data: { timeZone: 'Europe/Paris', weekly, exceptions: [] },
   });
   expect(saved.ok()).toBeTruthy();
+  const types = await coach.request.put('/api/appointment-types', {
+    data: {
+      types: [
+        { label: 'Entretien individuel', kind: 'individual', durationMinutes: 60, mode: 'video' },
+        { label: 'Point téléphonique', kind: 'individual', durationMinutes: 60, mode: 'phone' },
+        { label: 'Atelier collectif', kind: 'group', durationMinutes: 180, mode: 'onsite' },
+      ],
+    },
+  });
+  expect(types.ok()).toBeTruthy();
   const workspace = `/accompagnements/${accompaniment.id}`;
 
-  // The learner picks a phone slot; the coach books that very slot for her first.
+  // The learner picks a phone slot (only the individual types are offered); the coach books that very slot
+  // for her first.
   await learner.goto(workspace);
   const l = new AppointmentsPanel(learner);
   await l.openBooking();
-  await l.region.getByRole('radio', { name: 'Téléphone', exact: true }).check();
+  const offered = l.region.getByRole('group', { name: 'Type de rendez-vous' }).getByRole('radio');
+  await expect(offered).toHaveCount(2);
+  await expect(offered.nth(1)).toHaveAccessibleName('Point téléphonique — 1 h — Téléphone');
+  await l.chooseType('Point téléphonique');
   const start = await l.chooseSlot(l.region, 1);
   const taken = await coach.request.post('/api/appointments', {
     data: { accompanimentId: accompaniment.id, start, durationMinutes: 60, mode: 'phone' },

@@ -38,6 +38,33 @@ export class AgendaPage {
     ).toBeVisible();
   }
 
+  /** The coach's appointment types (presets). */
+  get types(): Locator {
+    return this.page.getByRole('region', { name: 'Types de rendez-vous' });
+  }
+
+  /** Adds a type at the end of the list (not saved yet). */
+  async addType(type: {
+    label: string;
+    kind: 'Individuel' | 'Collectif';
+    minutes: number;
+    mode: 'Visio' | 'Sur place' | 'Téléphone';
+  }): Promise<void> {
+    await this.types.getByRole('button', { name: 'Ajouter un type' }).click();
+    const item = this.types.getByRole('group').last();
+    await item.getByLabel('Nom', { exact: true }).fill(type.label);
+    await item.getByLabel('Individuel ou collectif').selectOption({ label: type.kind });
+    await item.getByLabel('Durée (minutes)').fill(String(type.minutes));
+    await item.getByLabel('Modalité').selectOption({ label: type.mode });
+  }
+
+  async saveTypes(): Promise<void> {
+    await this.types.getByRole('button', { name: 'Enregistrer les types' }).click();
+    await expect(
+      this.types.getByRole('status').filter({ hasText: 'Types de rendez-vous enregistrés.' }),
+    ).toBeVisible();
+  }
+
   get feed(): Locator {
     return this.page.getByRole('region', { name: 'Mon agenda dans mon calendrier' });
   }
@@ -109,10 +136,26 @@ export class AppointmentsPanel {
     return start;
   }
 
-  /** Books the first free time of the `dayIndex`-th day offered, in the given mode; returns its start (ISO). */
-  async book(options: { mode: 'Visio' | 'Sur place' | 'Téléphone'; dayIndex?: number }): Promise<string> {
+  /** In the learner's booking form: one of the coach's types, by its name (« Entretien individuel »). */
+  async chooseType(label: string): Promise<void> {
+    await this.region
+      .getByRole('group', { name: 'Type de rendez-vous' })
+      .getByRole('radio', { name: new RegExp(`^${escape(label)} — `) })
+      .check();
+  }
+
+  /**
+   * Books the first free time of the `dayIndex`-th day offered — with a type of the coach (the learner's
+   * form) or a mode (the coach's free form); returns its start (ISO).
+   */
+  async book(options: {
+    type?: string;
+    mode?: 'Visio' | 'Sur place' | 'Téléphone';
+    dayIndex?: number;
+  }): Promise<string> {
     await this.openBooking();
-    await this.region.getByRole('radio', { name: options.mode, exact: true }).check();
+    if (options.type) await this.chooseType(options.type);
+    if (options.mode) await this.region.getByRole('radio', { name: options.mode, exact: true }).check();
     const start = await this.chooseSlot(this.region, options.dayIndex ?? 0);
     await this.region.getByRole('button', { name: 'Réserver ce créneau' }).click();
     return start;
@@ -171,4 +214,8 @@ export class AppointmentsPanel {
     await expect(form.getByRole('button', { name: 'Signer', exact: true })).toBeFocused();
     await this.page.keyboard.press('Enter');
   }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -110,6 +110,36 @@ export class WorkshopPage {
     await expect(this.participants.getByRole('listitem').filter({ hasText: name })).toBeVisible();
   }
 
+  /** « Séances collectives »: the coach's planning and each session, or the participant's own appointments. */
+  get sessions(): Locator {
+    return this.page.getByRole('region', { name: 'Séances collectives' });
+  }
+
+  /** The sessions listed, each an article named by its date and times. */
+  get sessionItems(): Locator {
+    return this.sessions.getByRole('article');
+  }
+
+  /** The coach plans a session: a date (YYYY-MM-DD) and time on the coach's clock, a group type or none. */
+  async planSession(options: {
+    date: string;
+    time: string;
+    type?: string;
+    location?: string;
+  }): Promise<void> {
+    const toggle = this.sessions.getByRole('button', { name: 'Planifier une séance' });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    const form = this.sessions.getByRole('form', { name: 'Nouvelle séance' });
+    await form.getByLabel('Date', { exact: true }).fill(options.date);
+    await form.getByLabel('Heure de début').fill(options.time);
+    if (options.type)
+      await form.getByRole('radio', { name: new RegExp(`^${escape(options.type)} — `) }).check();
+    if (options.location)
+      await form.getByLabel('Lieu ou lien de la visio (facultatif)').fill(options.location);
+    await form.getByRole('button', { name: 'Planifier la séance' }).click();
+    await expect(form).toBeHidden();
+  }
+
   get document(): Locator {
     return this.page.getByRole('region', { name: 'Document partagé' }).locator('.ProseMirror');
   }

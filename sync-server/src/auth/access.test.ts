@@ -1,32 +1,18 @@
 import { appendNoteParagraph, notesText, privateNotes, sharedNotes } from '@compagnon/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, fixture, uniqueEmail, type Fixture } from '../test-support/http.ts';
+import { Agent, fixture, otherAccompaniment, uniqueEmail, type Fixture } from '../test-support/http.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 import { SyncClient, upgradeStatus } from '../test-support/sync-client.ts';
 
 let server: TestServer;
 let f: Fixture;
-/** A second accompaniment of coach B, with its own learner. */
-let other: Fixture['accompaniment'];
+/** The learner of a second accompaniment, coach B's. */
 let otherLearner: Agent;
 
 beforeAll(async () => {
   server = await startTestServer();
   f = await fixture(server.url);
-  const created = await f.otherCoach.post('/api/accompaniments', {
-    title: 'Autre',
-    kind: 'autre',
-    hoursBudget: 5,
-  });
-  other = { id: created.body.id, sharedDoc: created.body.sharedDoc, privateDoc: created.body.privateDoc };
-  const invite = await f.otherCoach.post(`/api/accompaniments/${other.id}/invitations`, {
-    email: uniqueEmail('l2'),
-  });
-  otherLearner = new Agent(server.url);
-  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, {
-    name: 'Autre',
-    password: 'motdepasse-x',
-  });
+  otherLearner = (await otherAccompaniment(server.url, f, { kind: 'autre', hoursBudget: 5 })).learner;
 });
 afterAll(() => server.dispose());
 

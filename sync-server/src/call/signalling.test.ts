@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, fixture, until, uniqueEmail, type Fixture } from '../test-support/http.ts';
+import { fixture, otherAccompaniment, until, type Agent, type Fixture } from '../test-support/http.ts';
 import { bookOrThrow, clockFrom, openEveryDay, paris } from '../test-support/scheduling.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { upgradeStatusAt } from '../test-support/sync-client.ts';
 
 interface Message {
   type: string;
@@ -62,21 +63,8 @@ class CallClient {
 const callUrl = (server: TestServer, id: string) => `${server.url.replace(/^http/, 'ws')}/call/${id}`;
 
 /** The HTTP status of the upgrade: 101 when accepted. */
-function upgradeStatus(server: TestServer, id: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(callUrl(server, id), { headers });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on('error', reject);
-  });
-}
+const upgradeStatus = (server: TestServer, id: string, headers: Record<string, string>): Promise<number> =>
+  upgradeStatusAt(callUrl(server, id), headers);
 
 let server: TestServer;
 let f: Fixture;
@@ -99,19 +87,7 @@ beforeAll(async () => {
   ).id;
   cancelled = (await bookOrThrow(f.learner, f.accompaniment.id, paris('2026-10-20', '10:00'))).id;
   await f.coach.post(`/api/appointments/${cancelled}/cancel`, { reason: 'Absence' });
-  const created = await f.otherCoach.post('/api/accompaniments', {
-    title: 'Autre',
-    kind: 'bilan',
-    hoursBudget: 10,
-  });
-  const invite = await f.otherCoach.post(`/api/accompaniments/${created.body.id}/invitations`, {
-    email: uniqueEmail('l2'),
-  });
-  otherLearner = new Agent(server.url);
-  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, {
-    name: 'Autre',
-    password: 'motdepasse-x',
-  });
+  otherLearner = (await otherAccompaniment(server.url, f)).learner;
 });
 afterAll(() => server.dispose());
 

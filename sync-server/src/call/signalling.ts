@@ -3,12 +3,11 @@
 // through the server. The upgrade is authenticated like /sync (AUTH8): Origin, session cookie, then the
 // caller must be the coach or the learner of a non-cancelled video appointment. Joins and leaves are logged
 // with the server clock (CLOCK1) — the presence shown with the appointment.
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { roleIn } from '../auth/access.ts';
-import { originAllowed } from '../auth/origin.ts';
-import { sessionFromCookieHeader } from '../auth/session.ts';
+import { upgradeRejecter, upgradeSession } from '../auth/upgrade.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -97,27 +96,17 @@ export class CallHub {
 
   /** The `upgrade` listener for `/call/…` paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const reject = (status: number, message: string): void => {
-      if (socket.destroyed) return;
-      const body = Buffer.from(message, 'utf8');
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
-          `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${message}`,
-      );
-    };
+    const reject = upgradeRejecter(socket);
     try {
       const { storage, publicUrl } = this.#o;
-      if (this.#closing) return reject(503, 'Le serveur s’arrête.');
-      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-      if (!pathname.startsWith(CALL_PATH_PREFIX)) return reject(404, 'Introuvable.');
-      if (req.headers.upgrade?.toLowerCase() !== 'websocket') return reject(400, 'WebSocket attendu.');
-      const origin = req.headers.origin;
-      if (origin !== undefined && !originAllowed(origin, req.headers.host, publicUrl))
-        return reject(403, 'Origine refusée.');
-      const session = sessionFromCookieHeader(storage, req.headers.cookie);
-      if (!session) return reject(401, 'Connexion requise.');
-      const id = pathname.slice(CALL_PATH_PREFIX.length);
+      const gate = upgradeSession(req, reject, {
+        closing: this.#closing,
+        prefix: CALL_PATH_PREFIX,
+        storage,
+        publicUrl,
+      });
+      if (!gate) return;
+      const { session, rest: id } = gate;
       const appointment = APPOINTMENT_ID.test(id) ? storage.appointments.find(id) : null;
       const acc = appointment ? storage.accompaniments.find(appointment.accompanimentId) : null;
       const role = acc ? roleIn(session.user, acc) : null;
@@ -127,7 +116,10 @@ export class CallHub {
       if (appointment.mode !== 'video') return reject(403, 'Ce rendez-vous n’a pas lieu en visio.');
       // Video calls stay 1:1: a group session's call goes through the coach's external link (SCHED14).
       if (appointment.group)
-        return reject(403, 'Séance collective : la visio se fait par le lien indiqué par la personne qui anime.');
+        return reject(
+          403,
+          'Séance collective : la visio se fait par le lien indiqué par la personne qui anime.',
+        );
       this.#wss.handleUpgrade(req, socket, head, (ws) =>
         this.#accept(ws, {
           appointmentId: appointment.id,

@@ -6,7 +6,7 @@ import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { Storage } from '../storage/storage.ts';
 import { periodDay } from './certificate.ts';
 import { KIND_LABELS, STATUS_LABELS, commonFacts, type CommonFacts } from './facts.ts';
-import { frenchDayTime, startPdf, type PdfOptions } from './pdf.ts';
+import { frenchDayTime, startPdf, type PdfOptions } from '../pdf/toolkit.ts';
 
 export const ACTIVITY_TITLE = 'Rapport d’activité';
 
@@ -68,11 +68,7 @@ export function renderActivityPdf(data: ActivityData, options: PdfOptions = {}):
   const tz = data.timeZone;
   const count = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
 
-  doc.font('bold').fontSize(20).text(clean(ACTIVITY_TITLE));
-  doc.moveDown(0.2);
-  doc.font('regular').fontSize(13).text(clean(data.accompanimentTitle));
-  doc.moveDown(0.8);
-  doc.fontSize(10.5);
+  pdf.header(ACTIVITY_TITLE, data.accompanimentTitle);
   line('Organisme', data.organisationName);
   line('Personne accompagnée', data.learnerName ?? '—');
   line('Accompagnement mené par', data.coachName);

@@ -3,7 +3,7 @@
 // signature line. Facts only: hours are the provider minutes of held sessions.
 import { formatMinutes } from '../scheduling/hours.ts';
 import { FUNDER_LABELS, KIND_LABELS, type CommonFacts, type Period } from './facts.ts';
-import { decimalHours, frenchDay, frenchIsoDate, startPdf, type PdfOptions } from './pdf.ts';
+import { decimalHours, frenchDay, frenchIsoDate, startPdf, type PdfOptions } from '../pdf/toolkit.ts';
 
 export const CERTIFICATE_TITLE = 'Certificat de réalisation';
 

@@ -9,7 +9,7 @@ import {
   type Doc,
   type Question,
 } from '@compagnon/model';
-import { frenchDay, startPdf, type PdfOptions } from './pdf.ts';
+import { frenchDay, startPdf, type PdfOptions } from '../pdf/toolkit.ts';
 
 export interface ExerciseReading {
   title: string;
@@ -82,11 +82,7 @@ export function renderExercisesPdf(
     options,
   );
   const { doc, clean, line, room } = pdf;
-  doc.font('bold').fontSize(20).text(clean('Exercices et réponses'));
-  doc.moveDown(0.2);
-  doc.font('regular').fontSize(13).text(clean(data.accompanimentTitle));
-  doc.moveDown(0.8);
-  doc.fontSize(10.5);
+  pdf.header('Exercices et réponses', data.accompanimentTitle);
   line('Personne accompagnée', data.learnerName ?? '—');
   line('Copie conservée le', frenchDay(data.generatedAt));
   doc.moveDown(1);

@@ -5,6 +5,7 @@
 // satisfaction surveys sent and answered, and the closing. Titles, dates, names and counts only: never the
 // text of a note, an exercise answer, a message or the synthesis (confidentiality by design).
 import { docNames, type AccompanimentId } from '@compagnon/model';
+import { drawChainVerification } from '../scheduling/attendance-pdf.ts';
 import { verifyChain, type ChainVerification } from '../scheduling/chain.ts';
 import { formatMinutes } from '../scheduling/hours.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
@@ -13,7 +14,7 @@ import type { SyncHub } from '../sync/hub.ts';
 import { periodDay } from './certificate.ts';
 import { exerciseFacts, withDoc } from './documents.ts';
 import { FUNDER_LABELS, KIND_LABELS, STATUS_LABELS, commonFacts, type CommonFacts } from './facts.ts';
-import { frenchDayTime, startPdf, type PdfOptions } from './pdf.ts';
+import { frenchDayTime, startPdf, type PdfOptions } from '../pdf/toolkit.ts';
 
 export const PACK_TITLE = 'Dossier de preuves Qualiopi';
 
@@ -242,11 +243,7 @@ export function renderEvidencePackPdf(data: EvidencePackData, options: PdfOption
   const { doc, clean, line, room } = pdf;
   const tz = data.timeZone;
 
-  doc.font('bold').fontSize(20).text(clean(PACK_TITLE));
-  doc.moveDown(0.2);
-  doc.font('regular').fontSize(13).text(clean(data.accompanimentTitle));
-  doc.moveDown(0.8);
-  doc.fontSize(10.5);
+  pdf.header(PACK_TITLE, data.accompanimentTitle);
   line('Organisme', data.organisationName);
   line('Personne accompagnée', data.learnerName ?? '—');
   line('Accompagnement mené par', data.coachName);
@@ -280,33 +277,13 @@ export function renderEvidencePackPdf(data: EvidencePackData, options: PdfOption
   }
   doc.moveDown(0.8);
   room(80);
-  doc.font('bold').fontSize(12).text(clean('Vérification de la chaîne d’émargement'));
-  doc.moveDown(0.2);
-  const v = data.attendance;
-  doc
-    .font('regular')
-    .fontSize(10)
-    .fillColor(v.ok ? '#000000' : '#b00020')
-    .text(
-      clean(
-        v.ok
-          ? `Chaîne d’émargement intègre : ${v.records} enregistrement${v.records > 1 ? 's' : ''} vérifié${v.records > 1 ? 's' : ''}.`
-          : `ANOMALIE : la chaîne d’émargement est rompue à l’enregistrement n° ${v.brokenAtSeq}.`,
-      ),
-    )
-    .fillColor('#000000');
-  if (v.ok && v.records > 0) doc.text(clean(`Empreinte de la chaîne (SHA-256) : ${v.head}`));
+  drawChainVerification(pdf, 'Vérification de la chaîne d’émargement', data.attendance, '');
   if (!data.surveys) doc.text(clean('Questionnaires de satisfaction : non gérés sur ce serveur.'));
   doc.moveDown(1);
-  doc
-    .fontSize(9)
-    .fillColor('#555555')
-    .text(
-      clean(
-        'Confidentialité : ce dossier ne reprend que des faits administratifs (noms, dates, heures, statuts, ' +
-          'titres des étapes et des exercices). Le contenu des notes, des réponses, des messages et du document ' +
-          'de synthèse n’y figure jamais.',
-      ),
-    );
+  pdf.note(
+    'Confidentialité : ce dossier ne reprend que des faits administratifs (noms, dates, heures, statuts, ' +
+      'titres des étapes et des exercices). Le contenu des notes, des réponses, des messages et du document ' +
+      'de synthèse n’y figure jamais.',
+  );
   return pdf.end();
 }

@@ -243,10 +243,7 @@ export function appointmentRoutes(services: Services) {
         .types(member.acc.coach.id)
         .find((t) => t.id === body.typeId && t.kind === 'individual');
       if (!type)
-        return c.json(
-          { error: 'Ce type de rendez-vous n’est plus proposé : choisissez-en un autre.' },
-          422,
-        );
+        return c.json({ error: 'Ce type de rendez-vous n’est plus proposé : choisissez-en un autre.' }, 422);
       planned = { durationMinutes: type.durationMinutes, mode: type.mode, typeLabel: type.label };
     } else {
       if (body.durationMinutes === undefined || body.mode === undefined)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceSheetData, renderAttendancePdf } from '../scheduling/attendance-pdf.ts';
-import { Agent, fixture, uniqueEmail, type Fixture } from '../test-support/http.ts';
+import { fixture, otherAccompaniment, type Agent, type Fixture } from '../test-support/http.ts';
 import { shownText } from '../test-support/pdf-text.ts';
 import { bookOrThrow, clockFrom, openEveryDay, paris } from '../test-support/scheduling.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
@@ -29,19 +29,7 @@ beforeAll(async () => {
   advanceTo(paris('2026-10-19', '15:05'));
   for (const id of [held, afternoon])
     expect((await f.coach.post(`/api/appointments/${id}/held`, {})).status).toBe(201);
-  const created = await f.otherCoach.post('/api/accompaniments', {
-    title: 'Autre',
-    kind: 'bilan',
-    hoursBudget: 10,
-  });
-  const invite = await f.otherCoach.post(`/api/accompaniments/${created.body.id}/invitations`, {
-    email: uniqueEmail('l2'),
-  });
-  otherLearner = new Agent(server.url);
-  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, {
-    name: 'Autre',
-    password: 'motdepasse-x',
-  });
+  otherLearner = (await otherAccompaniment(server.url, f)).learner;
 });
 afterAll(() => server.dispose());
 

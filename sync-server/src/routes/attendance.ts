@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { membershipIn } from '../auth/access.ts';
 import { attendanceSheetData, renderAttendancePdf } from '../scheduling/attendance-pdf.ts';
-import { verifyChain, type AttendanceMethod, type HalfDay } from '../scheduling/chain.ts';
+import { verifyChain, type AttendanceMethod, type ChainedRecord, type HalfDay } from '../scheduling/chain.ts';
 import { SIGNATURE_MAX_CHARS, signatureBox } from '../scheduling/signature-path.ts';
 import { toLocal } from '../scheduling/zoned.ts';
 import type { Appointment } from '../storage/appointments.ts';
@@ -22,7 +22,9 @@ import {
 } from './scheduling-shared.ts';
 import { errorResponse } from './schemas.ts';
 
-export const MethodSchema = z.enum(['drawn', 'confirmed'], { error: 'méthode attendue : drawn ou confirmed' });
+export const MethodSchema = z.enum(['drawn', 'confirmed'], {
+  error: 'méthode attendue : drawn ou confirmed',
+});
 export const signature = z
   .string({ error: 'tracé de signature attendu (données de chemin SVG)' })
   .optional()
@@ -158,6 +160,15 @@ const NOT_HELD = {
     'L’émargement est possible une fois la séance enregistrée comme tenue par la personne qui accompagne.',
 };
 
+/** The answer to a signature or a correction. */
+const signedJson = (record: ChainedRecord) => ({
+  seq: record.seq,
+  halfDay: record.halfDay,
+  deviceAt: new Date(record.deviceAt).toISOString(),
+  receivedAt: new Date(record.receivedAt).toISOString(),
+  correctsSeq: record.correctsSeq,
+});
+
 export function attendanceRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
@@ -198,16 +209,7 @@ export function attendanceRoutes(services: Services) {
       summary: `Émargement n° ${record.seq} (${record.halfDay === 'am' ? 'matin' : 'après-midi'}, ${input.method === 'drawn' ? 'signature tracée' : 'présence confirmée'}).`,
       accompanimentId: acc.id,
     });
-    return c.json(
-      {
-        seq: record.seq,
-        halfDay: record.halfDay,
-        deviceAt: new Date(record.deviceAt).toISOString(),
-        receivedAt: new Date(record.receivedAt).toISOString(),
-        correctsSeq: null,
-      },
-      201,
-    );
+    return c.json(signedJson(record), 201);
   });
 
   app.openapi(correct, (c) => {
@@ -246,16 +248,7 @@ export function attendanceRoutes(services: Services) {
       summary: `Émargement n° ${record.seq} : correction du n° ${original.seq}.`,
       accompanimentId: acc.id,
     });
-    return c.json(
-      {
-        seq: record.seq,
-        halfDay: record.halfDay,
-        deviceAt: new Date(record.deviceAt).toISOString(),
-        receivedAt: new Date(record.receivedAt).toISOString(),
-        correctsSeq: record.correctsSeq,
-      },
-      201,
-    );
+    return c.json(signedJson(record), 201);
   });
 
   app.openapi(verify, (c) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, fixture, uniqueEmail, type Fixture } from '../test-support/http.ts';
-import { bookOrThrow, clockFrom, openEveryDay, paris } from '../test-support/scheduling.ts';
+import { clockFrom, heldAndConfirmed } from '../test-support/scheduling.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
 let server: TestServer;
@@ -12,18 +12,7 @@ beforeAll(async () => {
   server = await startTestServer({ clock: clockFrom('2026-11-02T07:00:00Z'), clockControl: true });
   f = await fixture(server.url);
   learnerEmail = (await f.learner.get('/api/me')).body.email;
-  await openEveryDay(f.coach);
-  const appointment = await bookOrThrow(f.learner, f.accompaniment.id, paris('2026-11-02', '10:00'));
-  server.clockControl!.advance(3 * 3_600_000);
-  expect((await f.coach.post(`/api/appointments/${appointment.id}/held`, {})).status).toBe(201);
-  expect(
-    (
-      await f.learner.post(`/api/appointments/${appointment.id}/attendance`, {
-        method: 'confirmed',
-        deviceAt: '2026-11-02T10:00:00Z',
-      })
-    ).status,
-  ).toBe(201);
+  await heldAndConfirmed(server, f, '2026-11-02');
   // The learner signs in again on another device.
   const again = new Agent(server.url);
   expect((await again.signIn(learnerEmail, 'motdepasse-l')).status).toBe(200);

@@ -98,7 +98,10 @@ const GroupSessionSchema = z
     status: StatusSchema,
     cancelReason: z.string().nullable(),
     sequence: z.number().int(),
-    participantCount: z.number().int().openapi({ description: 'Participant·es inscrit·es (hors désistements)' }),
+    participantCount: z
+      .number()
+      .int()
+      .openapi({ description: 'Participant·es inscrit·es (hors désistements)' }),
     participants: z
       .array(
         z.object({
@@ -206,7 +209,9 @@ const held = createRoute({
     403: errorResponse('Réservé à la personne qui anime l’atelier'),
     404: errorResponse('Introuvable'),
     409: errorResponse('Déjà enregistrée'),
-    422: errorResponse('Pas encore commencée, annulée, sans participant·e, motif manquant ou plafond dépassé'),
+    422: errorResponse(
+      'Pas encore commencée, annulée, sans participant·e, motif manquant ou plafond dépassé',
+    ),
   },
 });
 
@@ -214,7 +219,8 @@ const sign = createRoute({
   method: 'post',
   path: '/{id}/sessions/{groupId}/attendance',
   tags: TAGS,
-  summary: 'Émarger une fois pour tout le groupe (coach) : sa signature est portée sur chaque rendez-vous tenu',
+  summary:
+    'Émarger une fois pour tout le groupe (coach) : sa signature est portée sur chaque rendez-vous tenu',
   request: { params: SessionParams, body: jsonBody(SignSchema) },
   responses: {
     201: {
@@ -261,9 +267,7 @@ export function groupSessionJson(storage: Storage, group: AppointmentGroup, view
   const isCoach = role === 'coach';
   const held = children.filter((a) => a.status === 'held');
   const coachHalfDays = (['am', 'pm'] as const).filter(
-    (h) =>
-      held.length > 0 &&
-      held.every((a) => signedHalfDays(storage, a.id, group.coach.id).includes(h)),
+    (h) => held.length > 0 && held.every((a) => signedHalfDays(storage, a.id, group.coach.id).includes(h)),
   );
   const mine = isCoach ? null : (children.find((a) => a.learner?.id === viewer.id) ?? null);
   return {
@@ -353,14 +357,12 @@ export function groupSessionRoutes(services: Services) {
     const refused = timingError(start, now);
     if (refused) return c.json({ error: refused }, 422);
     // One appointment per participant whose accompaniment is still led by this coach and not closed.
-    const children = storage.workshops
-      .participants(found.workshop.id)
-      .flatMap((p) => {
-        const acc = p.accompanimentId ? storage.accompaniments.find(p.accompanimentId) : null;
-        if (!acc || acc.learner?.id !== p.userId || acc.coach.id !== coachId) return [];
-        if (storage.closings.isLocked(acc.id)) return [];
-        return [{ id: newId(), accompanimentId: acc.id, phase: currentPhase(acc) }];
-      });
+    const children = storage.workshops.participants(found.workshop.id).flatMap((p) => {
+      const acc = p.accompanimentId ? storage.accompaniments.find(p.accompanimentId) : null;
+      if (!acc || acc.learner?.id !== p.userId || acc.coach.id !== coachId) return [];
+      if (storage.closings.isLocked(acc.id)) return [];
+      return [{ id: newId(), accompanimentId: acc.id, phase: currentPhase(acc) }];
+    });
     if (children.length === 0)
       return c.json(
         { error: 'Aucune personne à inscrire : ajoutez d’abord des participant·es à l’atelier.' },
@@ -422,7 +424,10 @@ export function groupSessionRoutes(services: Services) {
           summary: `Séance collective déplacée du ${iso(group.start)} au ${iso(start)}.`,
           accompanimentId: child.accompanimentId,
         });
-    return c.json(groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'), 200);
+    return c.json(
+      groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'),
+      200,
+    );
   });
 
   app.openapi(cancel, (c) => {
@@ -454,7 +459,10 @@ export function groupSessionRoutes(services: Services) {
         accompanimentId: storage.appointments.find(id)?.accompanimentId ?? null,
       });
     }
-    return c.json(groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'), 200);
+    return c.json(
+      groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'),
+      200,
+    );
   });
 
   app.openapi(held, (c) => {
@@ -479,10 +487,7 @@ export function groupSessionRoutes(services: Services) {
       return c.json({ error: 'Indiquez pourquoi la durée comptée diffère de la durée prévue.' }, 422);
     const booked = storage.appointments.childrenOf(group.id).filter((a) => a.status === 'booked');
     if (booked.length === 0)
-      return c.json(
-        { error: 'Plus personne n’est inscrit à cette séance : annulez-la plutôt.' },
-        422,
-      );
+      return c.json({ error: 'Plus personne n’est inscrit à cette séance : annulez-la plutôt.' }, 422);
     // Each participant's hours are their own accompaniment's (SCHED7): the bilan cap is checked for each.
     const toHold: HeldChild[] = [];
     for (const appointment of booked) {
@@ -503,7 +508,10 @@ export function groupSessionRoutes(services: Services) {
         summary: `Séance collective du ${iso(group.start)} tenue : ${minutes} min comptées.`,
         accompanimentId: appointment.accompanimentId,
       });
-    return c.json(groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'), 201);
+    return c.json(
+      groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'),
+      201,
+    );
   });
 
   app.openapi(sign, (c) => {
@@ -516,10 +524,7 @@ export function groupSessionRoutes(services: Services) {
     const group = found.group!;
     const held: Appointment[] = storage.appointments.childrenOf(group.id).filter((a) => a.status === 'held');
     if (group.status !== 'held' || held.length === 0)
-      return c.json(
-        { error: 'L’émargement est possible une fois la séance enregistrée comme tenue.' },
-        422,
-      );
+      return c.json({ error: 'L’émargement est possible une fois la séance enregistrée comme tenue.' }, 422);
     const input = c.req.valid('json');
     const stored = signatureFor(input.method, input.signature);
     if (stored !== null && typeof stored === 'object') return c.json(stored, 422);

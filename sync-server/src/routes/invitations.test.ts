@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenHash } from '../auth/tokens.ts';
 import { Agent, uniqueEmail } from '../test-support/http.ts';
-import { startMailCatcher } from '../test-support/smtp.ts';
+import { startMailCatcher, textPart } from '../test-support/smtp.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
 async function coachWithAccompaniment(server: TestServer) {
@@ -164,16 +164,6 @@ describe('invitations with SMTP', () => {
     ({ port: smtpPort, close: closeSmtp } = await startMailCatcher(mails));
   });
   afterAll(() => closeSmtp());
-
-  /** Decodes the quoted-printable text part of a raw message. */
-  function textPart(raw: string): string {
-    const start = raw.indexOf('Content-Type: text/plain');
-    const body = raw.slice(raw.indexOf('\r\n\r\n', start) + 4, raw.indexOf('\r\n--', start));
-    const latin1 = body
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(latin1, 'latin1').toString('utf8');
-  }
 
   it('[AUTH9] sends a French invitation e-mail containing the link', async () => {
     const server = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${smtpPort}` });

@@ -2,7 +2,7 @@ import { postMessage, type Actor, type UserId } from '@compagnon/model';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inQuietHours } from '../mail/digest.ts';
 import { fixture, until, type Fixture } from '../test-support/http.ts';
-import { startMailCatcher } from '../test-support/smtp.ts';
+import { startMailCatcher, textPart } from '../test-support/smtp.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 import { SyncClient } from '../test-support/sync-client.ts';
 
@@ -64,16 +64,6 @@ describe('message thread', () => {
     );
   }
   const queued = (): number => server.storage.messages.pending().length;
-
-  /** Decodes the quoted-printable text part of a raw message. */
-  function textPart(raw: string): string {
-    const start = raw.indexOf('Content-Type: text/plain');
-    const body = raw.slice(raw.indexOf('\r\n\r\n', start) + 4, raw.indexOf('\r\n--', start));
-    const latin1 = body
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(latin1, 'latin1').toString('utf8');
-  }
 
   it('[MSG2][MSG3][MSG4] several messages make one digest e-mail to the other person, never to the author', async () => {
     await setUp();

@@ -4,7 +4,7 @@ import { pseudonymOf } from '../evidence/rgpd.ts';
 import { ServerOrigin } from '../sync/hub.ts';
 import { MARKERS, fillDocuments } from '../test-support/evidence.ts';
 import { Agent, fixture, uniqueEmail, type Fixture } from '../test-support/http.ts';
-import { bookOrThrow, clockFrom, openEveryDay, paris } from '../test-support/scheduling.ts';
+import { clockFrom, heldAndConfirmed } from '../test-support/scheduling.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 import { SyncClient, upgradeStatus } from '../test-support/sync-client.ts';
 
@@ -25,18 +25,7 @@ beforeAll(async () => {
     coach: { id: f.ids.coach, name: 'Coach A' },
     learner: { id: f.ids.learner, name: 'Léa Test' },
   });
-  await openEveryDay(f.coach);
-  const appointment = await bookOrThrow(f.learner, f.accompaniment.id, paris('2026-11-02', '10:00'));
-  server.clockControl!.advance(3 * 3_600_000);
-  expect((await f.coach.post(`/api/appointments/${appointment.id}/held`, {})).status).toBe(201);
-  expect(
-    (
-      await f.learner.post(`/api/appointments/${appointment.id}/attendance`, {
-        method: 'confirmed',
-        deviceAt: '2026-11-02T10:00:00Z',
-      })
-    ).status,
-  ).toBe(201);
+  await heldAndConfirmed(server, f, '2026-11-02');
 
   // Coach B's accompaniment of another learner, with content of its own.
   const created = await f.otherCoach.post('/api/accompaniments', {

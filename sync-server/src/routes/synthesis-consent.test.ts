@@ -1,6 +1,6 @@
 import { appendNoteParagraph, synthesisSection } from '@compagnon/model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Agent, fixture, uniqueEmail, until, type Fixture } from '../test-support/http.ts';
+import { fixture, otherAccompaniment, until, type Agent, type Fixture } from '../test-support/http.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 import { startMailCatcher, type CaughtMail } from '../test-support/smtp.ts';
 import { SyncClient } from '../test-support/sync-client.ts';
@@ -52,20 +52,7 @@ beforeAll(async () => {
   server = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${port}`, clockControl: true });
   f = await fixture(server.url);
   coachDoc = await SyncClient.connect(server.url, f.accompaniment.sharedDoc, f.coach.cookieHeader);
-  // A learner of another coach's accompaniment.
-  const created = await f.otherCoach.post('/api/accompaniments', {
-    title: 'Autre',
-    kind: 'bilan',
-    hoursBudget: 10,
-  });
-  const invite = await f.otherCoach.post(`/api/accompaniments/${created.body.id}/invitations`, {
-    email: uniqueEmail('l2'),
-  });
-  otherLearner = new Agent(server.url);
-  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, {
-    name: 'Autre',
-    password: 'motdepasse-x',
-  });
+  otherLearner = (await otherAccompaniment(server.url, f)).learner;
   await write('Paysagiste en Bretagne');
 });
 afterAll(async () => {

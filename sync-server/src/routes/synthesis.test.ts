@@ -1,6 +1,6 @@
 import { appendNoteParagraph, synthesisSection } from '@compagnon/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, fixture, uniqueEmail, until, type Fixture } from '../test-support/http.ts';
+import { Agent, fixture, otherAccompaniment, until, type Fixture } from '../test-support/http.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 import { SyncClient } from '../test-support/sync-client.ts';
 
@@ -11,20 +11,7 @@ let otherLearner: Agent;
 beforeAll(async () => {
   server = await startTestServer({ clockControl: true });
   f = await fixture(server.url);
-  // A learner of another accompaniment (of coach B).
-  const created = await f.otherCoach.post('/api/accompaniments', {
-    title: 'Autre',
-    kind: 'bilan',
-    hoursBudget: 10,
-  });
-  const invite = await f.otherCoach.post(`/api/accompaniments/${created.body.id}/invitations`, {
-    email: uniqueEmail('l2'),
-  });
-  otherLearner = new Agent(server.url);
-  await otherLearner.post(`/api/invitations/${invite.body.token}/accept`, {
-    name: 'Autre',
-    password: 'motdepasse-x',
-  });
+  otherLearner = (await otherAccompaniment(server.url, f)).learner;
 });
 afterAll(() => server.dispose());
 

@@ -2,16 +2,16 @@
 // learner's validations, the PDF, and its sending to a third party with the learner's consent.
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  Doc,
-  applyUpdate,
   docNames,
   synthesisCanonicalText,
   synthesisText,
   type AccompanimentId,
+  type Doc,
 } from '@compagnon/model';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { membershipIn } from '../auth/access.ts';
+import { withDoc } from '../evidence/documents.ts';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { SynthesisConsent, SynthesisSend } from '../storage/synthesis.ts';
 import { renderSynthesisPdf } from '../synthesis/pdf.ts';
@@ -300,18 +300,8 @@ export function synthesisRoutes(services: Services) {
    * Runs `read` on the shared document: the live one when its room is loaded (the latest edits), else a
    * copy rebuilt from the update log (SYN2). Only the shared document: the private one is never read here.
    */
-  function withSharedDoc<T>(acc: Accompaniment, read: (doc: Doc) => T): T {
-    const name = docNames(acc.id as AccompanimentId).shared;
-    const room = services.sync?.rooms.get(name);
-    if (room && !room.destroyed) return read(room.doc);
-    const doc = new Doc();
-    try {
-      for (const update of storage.docs.load(name)) applyUpdate(doc, update);
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
-  }
+  const withSharedDoc = <T>(acc: Accompaniment, read: (doc: Doc) => T): T =>
+    withDoc(storage, services.sync, docNames(acc.id as AccompanimentId).shared, read);
 
   function state(acc: Accompaniment) {
     const { sections, hash } = withSharedDoc(acc, (doc) => ({

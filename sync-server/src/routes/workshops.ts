@@ -2,14 +2,13 @@
 // board, polls' definitions, prompts, document and thread travel in the `<id>.workshop` document.
 import {
   WORKSHOP_TITLE_MAX,
-  applyUpdate,
   bumpPollRevision,
-  Doc,
   initWorkshopDoc,
   listPolls,
   newId,
   workshopAnswersDocName,
   workshopDocNames,
+  type Doc,
   type PollDefinition,
   type UserId,
   type WorkshopId,
@@ -17,6 +16,7 @@ import {
 import { createRoute, z } from '@hono/zod-openapi';
 import * as Y from 'yjs';
 import { workshopRoleIn } from '../auth/access.ts';
+import { withDoc } from '../evidence/documents.ts';
 import type { Workshop } from '../storage/workshops.ts';
 import { ServerOrigin } from '../sync/hub.ts';
 import type { Services } from './context.ts';
@@ -234,18 +234,8 @@ export function workshopRoutes(services: Services) {
    * Runs `read` on the workshop's shared document: the live one when its room is loaded, else a copy rebuilt
    * from the update log (the poll definitions a vote is checked against, WS6).
    */
-  function withSharedDoc<T>(workshop: Workshop, read: (doc: Doc) => T): T {
-    const name = workshopDocNames(workshop.id).shared;
-    const room = services.sync?.rooms.get(name);
-    if (room && !room.destroyed) return read(room.doc);
-    const doc = new Doc();
-    try {
-      for (const update of storage.docs.load(name)) applyUpdate(doc, update);
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
-  }
+  const withSharedDoc = <T>(workshop: Workshop, read: (doc: Doc) => T): T =>
+    withDoc(storage, services.sync, workshopDocNames(workshop.id).shared, read);
 
   const findPoll = (workshop: Workshop, pollId: string): PollDefinition | null =>
     withSharedDoc(workshop, (doc) => listPolls(doc).find((p) => p.id === pollId) ?? null);

@@ -2,28 +2,19 @@
 // document de synthèse: each held session with each signature — the drawn one rendered, or the confirmation
 // — the device and server times, and the result of the chain verification with the chain's last hash, which
 // anchors every record above it on paper.
-import PDFDocument from 'pdfkit';
 import type { Accompaniment } from '../storage/accompaniments.ts';
 import type { AppointmentMode } from '../storage/appointments.ts';
 import type { Storage } from '../storage/storage.ts';
-import { defaultFonts, forHelvetica, type PdfFonts } from '../synthesis/pdf.ts';
-import { verifyChain, type AttendanceMethod, type ChainVerification, type HalfDay } from './chain.ts';
+import { startPdf, type Pdf, type PdfOptions } from '../pdf/toolkit.ts';
+import { verifyChain, type AttendanceFields, type ChainVerification, type HalfDay } from './chain.ts';
 import { formatMinutes } from './hours.ts';
 import { signatureBox } from './signature-path.ts';
 import { DEFAULT_TIME_ZONE, formatTime, toLocal } from './zoned.ts';
 
-export interface SheetRecord {
-  seq: number;
-  name: string;
-  role: 'coach' | 'learner';
-  halfDay: HalfDay;
-  method: AttendanceMethod;
-  signature: string | null;
-  deviceAt: number;
-  receivedAt: number;
-  correctsSeq: number | null;
-  reason: string | null;
-}
+export type SheetRecord = Pick<
+  AttendanceFields,
+  'seq' | 'role' | 'halfDay' | 'method' | 'signature' | 'deviceAt' | 'receivedAt' | 'correctsSeq' | 'reason'
+> & { name: string };
 
 export interface AttendanceSheetData {
   accompanimentTitle: string;
@@ -37,6 +28,8 @@ export interface AttendanceSheetData {
     mode: AppointmentMode;
     countedMinutes: number | null;
     phase: string | null;
+    /** The workshop of a group session (SCHED14), else null. */
+    groupTitle?: string | null;
     records: SheetRecord[];
   }[];
   verification: ChainVerification;
@@ -64,6 +57,7 @@ export function attendanceSheetData(storage: Storage, acc: Accompaniment, now: n
       mode: a.mode,
       countedMinutes: a.countedMinutes,
       phase: a.phase,
+      groupTitle: a.group?.workshopTitle ?? null,
       records: records.filter((r) => r.appointmentId === a.id),
     })),
     verification: verifyChain(records),
@@ -79,48 +73,22 @@ function dateFormat(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
 }
 
 /** Renders the sheet; resolves to the PDF's bytes. */
-export function renderAttendancePdf(
-  data: AttendanceSheetData,
-  options: { fonts?: PdfFonts; compress?: boolean } = {},
-): Promise<Buffer> {
-  const fonts = options.fonts ?? defaultFonts();
-  const clean = fonts.regular === 'Helvetica' ? forHelvetica : (t: string) => t;
+export function renderAttendancePdf(data: AttendanceSheetData, options: PdfOptions = {}): Promise<Buffer> {
   const day = dateFormat(data.timeZone, false);
   const stamp = dateFormat(data.timeZone, true);
   const at = (ms: number) => stamp.format(new Date(ms));
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 56,
-    compress: options.compress ?? true,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: {
-      Title: `${SHEET_TITLE} — ${data.accompanimentTitle}`,
-      Author: data.coachName,
-      Subject: 'Émargement des séances',
-      Creator: 'Compagnon',
-      CreationDate: new Date(data.generatedAt),
+  const pdf = startPdf(
+    {
+      title: `${SHEET_TITLE} — ${data.accompanimentTitle}`,
+      author: data.coachName,
+      subject: 'Émargement des séances',
+      createdAt: data.generatedAt,
     },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const bottom = () => doc.page.height - doc.page.margins.bottom;
-  const line = (label: string, value: string): void => {
-    doc.font('bold').text(clean(`${label} : `), { continued: true });
-    doc.font('regular').text(clean(value));
-  };
+    options,
+  );
+  const { doc, clean, line, room } = pdf;
 
-  doc.font('bold').fontSize(20).text(clean(SHEET_TITLE));
-  doc.moveDown(0.2);
-  doc.font('regular').fontSize(13).text(clean(data.accompanimentTitle));
-  doc.moveDown(0.8);
-  doc.fontSize(10.5);
+  pdf.header(SHEET_TITLE, data.accompanimentTitle);
   line('Personne accompagnée', data.learnerName ?? '—');
   line('Accompagnement mené par', data.coachName);
   line('Heures indiquées', data.timeZone === DEFAULT_TIME_ZONE ? 'heure de Paris' : data.timeZone);
@@ -130,7 +98,7 @@ export function renderAttendancePdf(
   if (data.sessions.length === 0)
     doc.font('regular').fontSize(11).text(clean('Aucune séance tenue pour le moment.'));
   for (const session of data.sessions) {
-    if (doc.y + 90 > bottom()) doc.addPage();
+    room(90);
     const start = toLocal(session.start, data.timeZone);
     const end = toLocal(session.end, data.timeZone);
     const half = start.minutes < 13 * 60 ? 'matin' : 'après-midi';
@@ -149,6 +117,7 @@ export function renderAttendancePdf(
       'Modalité',
       [
         MODES[session.mode],
+        ...(session.groupTitle ? [`séance collective « ${session.groupTitle} »`] : []),
         `durée comptée : ${formatMinutes(session.countedMinutes ?? 0)}`,
         ...(session.phase ? [`phase : ${session.phase}`] : []),
       ].join(' · '),
@@ -157,7 +126,7 @@ export function renderAttendancePdf(
     if (session.records.length === 0)
       doc.font('regular').text(clean('Aucun émargement pour cette séance.'), { indent: 12 });
     for (const r of session.records) {
-      if (doc.y + 100 > bottom()) doc.addPage();
+      room(100);
       doc
         .font('bold')
         .fontSize(10.5)
@@ -181,11 +150,33 @@ export function renderAttendancePdf(
     doc.moveDown(0.8);
   }
 
-  if (doc.y + 80 > bottom()) doc.addPage();
+  room(80);
   doc.moveDown(0.5);
-  doc.font('bold').fontSize(12).text(clean('Vérification de l’intégrité'));
+  drawChainVerification(
+    pdf,
+    'Vérification de l’intégrité',
+    data.verification,
+    ' — un enregistrement a été modifié ou supprimé après coup',
+  );
+  doc.moveDown(1);
+  pdf.note(
+    'Chaque émargement est horodaté par l’appareil qui l’a recueilli (éventuellement hors ligne) et par le ' +
+      'serveur à sa réception. Les enregistrements sont chaînés : toute modification ultérieure est détectée.',
+  );
+  return pdf.end();
+}
+
+/** The result of the chain verification and the chain's last hash, which anchors every record on paper;
+ * `anomaly` ends the sentence saying where the chain breaks. */
+export function drawChainVerification(
+  pdf: Pdf,
+  heading: string,
+  v: ChainVerification,
+  anomaly: string,
+): void {
+  const { doc, clean } = pdf;
+  doc.font('bold').fontSize(12).text(clean(heading));
   doc.moveDown(0.2);
-  const v = data.verification;
   doc
     .font('regular')
     .fontSize(10)
@@ -194,24 +185,11 @@ export function renderAttendancePdf(
       clean(
         v.ok
           ? `Chaîne d’émargement intègre : ${v.records} enregistrement${v.records > 1 ? 's' : ''} vérifié${v.records > 1 ? 's' : ''}.`
-          : `ANOMALIE : la chaîne d’émargement est rompue à l’enregistrement n° ${v.brokenAtSeq} — un ` +
-              'enregistrement a été modifié ou supprimé après coup.',
+          : `ANOMALIE : la chaîne d’émargement est rompue à l’enregistrement n° ${v.brokenAtSeq}${anomaly}.`,
       ),
     )
     .fillColor('#000000');
   if (v.ok && v.records > 0) doc.text(clean(`Empreinte de la chaîne (SHA-256) : ${v.head}`));
-  doc.moveDown(1);
-  doc
-    .fontSize(9)
-    .fillColor('#555555')
-    .text(
-      clean(
-        'Chaque émargement est horodaté par l’appareil qui l’a recueilli (éventuellement hors ligne) et par le ' +
-          'serveur à sa réception. Les enregistrements sont chaînés : toute modification ultérieure est détectée.',
-      ),
-    );
-  doc.end();
-  return done;
 }
 
 const BOX_WIDTH = 170;

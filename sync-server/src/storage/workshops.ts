@@ -98,13 +98,11 @@ export class Workshops {
   }
 
   participants(workshopId: string): WorkshopParticipant[] {
-    return this.#participants
-      .all(workshopId)
-      .map((row) => ({
-        userId: text(row, 'id'),
-        name: text(row, 'name'),
-        accompanimentId: textOrNull(row, 'accompaniment_id'),
-      }));
+    return this.#participants.all(workshopId).map((row) => ({
+      userId: text(row, 'id'),
+      name: text(row, 'name'),
+      accompanimentId: textOrNull(row, 'accompaniment_id'),
+    }));
   }
 
   isParticipant(workshopId: string, userId: string): boolean {

@@ -2,18 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, fixture, uniqueEmail, type Fixture } from '../test-support/http.ts';
 import { DAY, MINUTE, clockFrom, paris } from '../test-support/scheduling.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
-import { startMailCatcher, type CaughtMail } from '../test-support/smtp.ts';
+import { startMailCatcher, textPart, type CaughtMail } from '../test-support/smtp.ts';
 import { addMonths } from './job.ts';
-
-/** Decodes the quoted-printable text part of a raw message. */
-function textPart(raw: string): string {
-  const start = raw.indexOf('Content-Type: text/plain');
-  const body = raw.slice(raw.indexOf('\r\n\r\n', start) + 4, raw.indexOf('\r\n--', start));
-  const latin1 = body
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-  return Buffer.from(latin1, 'latin1').toString('utf8');
-}
 
 /** The decoded subject (nodemailer encodes non-ASCII ones as RFC 2047 words). */
 function subject(raw: string): string {

@@ -1,9 +1,8 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { docAccess } from '../auth/access.ts';
-import { originAllowed } from '../auth/origin.ts';
-import { sessionFromCookieHeader } from '../auth/session.ts';
+import { upgradeRejecter, upgradeSession } from '../auth/upgrade.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/storage.ts';
 import { Connection } from './connection.ts';
@@ -102,28 +101,19 @@ export class SyncHub {
 
   /** The `upgrade` listener of the HTTP server. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const reject = (status: number, message: string): void => {
-      if (socket.destroyed) return;
-      const body = Buffer.from(message, 'utf8');
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
-          `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${message}`,
-      );
-    };
+    const reject = upgradeRejecter(socket);
     try {
-      if (this.#closing) return reject(503, 'Le serveur s’arrête.');
-      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-      if (!pathname.startsWith(SYNC_PATH_PREFIX)) return reject(404, 'Introuvable.');
-      if (req.headers.upgrade?.toLowerCase() !== 'websocket') return reject(400, 'WebSocket attendu.');
-      const origin = req.headers.origin;
-      if (origin !== undefined && !originAllowed(origin, req.headers.host, this.#publicUrl))
-        return reject(403, 'Origine refusée.');
-      const session = sessionFromCookieHeader(this.#storage, req.headers.cookie);
-      if (!session) return reject(401, 'Connexion requise.');
+      const gate = upgradeSession(req, reject, {
+        closing: this.#closing,
+        prefix: SYNC_PATH_PREFIX,
+        storage: this.#storage,
+        publicUrl: this.#publicUrl,
+      });
+      if (!gate) return;
+      const { session } = gate;
       let docName: string;
       try {
-        docName = decodeURIComponent(pathname.slice(SYNC_PATH_PREFIX.length));
+        docName = decodeURIComponent(gate.rest);
       } catch {
         return reject(400, 'Nom de document invalide.');
       }

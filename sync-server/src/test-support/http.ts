@@ -180,3 +180,35 @@ export async function fixture(baseUrl: string, options: { template?: string } = 
     ids: { coach: signedUp.body.id, learner: accepted.body.id },
   };
 }
+
+/** Coach B's own accompaniment (« Autre ») and its learner, who must get nothing of coach A's. */
+export async function otherAccompaniment(
+  baseUrl: string,
+  f: Fixture,
+  options: { kind?: string; hoursBudget?: number } = {},
+): Promise<{ accompaniment: Fixture['accompaniment']; learner: Agent }> {
+  const created = await f.otherCoach.post('/api/accompaniments', {
+    title: 'Autre',
+    kind: options.kind ?? 'bilan',
+    hoursBudget: options.hoursBudget ?? 10,
+  });
+  if (created.status !== 201) throw new Error(`create ${created.status}: ${created.text}`);
+  const invite = await f.otherCoach.post(`/api/accompaniments/${created.body.id}/invitations`, {
+    email: uniqueEmail('l2'),
+  });
+  if (invite.status !== 201) throw new Error(`invite ${invite.status}: ${invite.text}`);
+  const learner = new Agent(baseUrl);
+  const accepted = await learner.post(`/api/invitations/${invite.body.token}/accept`, {
+    name: 'Autre',
+    password: 'motdepasse-x',
+  });
+  if (accepted.status !== 201) throw new Error(`accept ${accepted.status}: ${accepted.text}`);
+  return {
+    accompaniment: {
+      id: created.body.id,
+      sharedDoc: created.body.sharedDoc,
+      privateDoc: created.body.privateDoc,
+    },
+    learner,
+  };
+}

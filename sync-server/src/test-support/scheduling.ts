@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.ts';
 import { fromLocal } from '../scheduling/zoned.ts';
-import type { Agent } from './http.ts';
+import type { Agent, Fixture } from './http.ts';
+import type { TestServer } from './server.ts';
 
 export const PARIS = 'Europe/Paris';
 export const MINUTE = 60_000;
@@ -50,4 +51,19 @@ export async function bookOrThrow(
   });
   if (reply.status !== 201) throw new Error(`book ${reply.status}: ${reply.text}`);
   return reply.body;
+}
+
+/** The fixture's session of `date` at 10:00 Paris, held by the coach three hours later and confirmed by the
+ * learner (the server's clock must stand before it, under `clockControl`). */
+export async function heldAndConfirmed(server: TestServer, f: Fixture, date: string): Promise<void> {
+  await openEveryDay(f.coach);
+  const appointment = await bookOrThrow(f.learner, f.accompaniment.id, paris(date, '10:00'));
+  server.clockControl!.advance(3 * HOUR);
+  const held = await f.coach.post(`/api/appointments/${appointment.id}/held`, {});
+  if (held.status !== 201) throw new Error(`held ${held.status}: ${held.text}`);
+  const confirmed = await f.learner.post(`/api/appointments/${appointment.id}/attendance`, {
+    method: 'confirmed',
+    deviceAt: `${date}T10:00:00Z`,
+  });
+  if (confirmed.status !== 201) throw new Error(`attendance ${confirmed.status}: ${confirmed.text}`);
 }

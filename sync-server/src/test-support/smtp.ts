@@ -32,3 +32,13 @@ export async function startMailCatcher(
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
 }
+
+/** Decodes the quoted-printable text part of a raw message. */
+export function textPart(raw: string): string {
+  const start = raw.indexOf('Content-Type: text/plain');
+  const body = raw.slice(raw.indexOf('\r\n\r\n', start) + 4, raw.indexOf('\r\n--', start));
+  const latin1 = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}

@@ -165,8 +165,13 @@ export function upgradeStatus(
   docName: string,
   headers: Record<string, string>,
 ): Promise<number> {
+  return upgradeStatusAt(wsUrl(httpUrl, docName), headers);
+}
+
+/** The same on any WebSocket address of the server (`/call/:appointmentId` too). */
+export function upgradeStatusAt(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(httpUrl, docName), { headers });
+    const ws = new WebSocket(url, { headers });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       res.resume();

@@ -539,13 +539,54 @@ function wrongType(): never {
   throw new ExerciseError('bad-value', 'Cette question n’attend pas ce type de réponse.');
 }
 
+/** The exercise and its question, which must be of `type` (every answer function starts here). */
+function answering<T extends Question['type']>(
+  doc: Y.Doc,
+  id: ExerciseId,
+  questionId: string,
+  type: T,
+): { ctx: Context; q: Question & { type: T } } {
+  const ctx = open(doc, id);
+  const q = findQuestion(ctx, questionId);
+  if (q.type !== type) wrongType();
+  return { ctx, q: q as Question & { type: T } };
+}
+
+/** Writes an answer and its history entry in one transaction. */
+function answer(
+  doc: Y.Doc,
+  ctx: Context,
+  actor: Actor,
+  questionId: string,
+  now: number,
+  write: () => void,
+): void {
+  doc.transact(() => {
+    write();
+    answered(ctx, actor, questionId, now);
+  });
+}
+
+/** Sets one answer key, unless it already holds `value`. */
+function setAnswer(
+  doc: Y.Doc,
+  ctx: Context,
+  key: string,
+  value: string | number | null,
+  actor: Actor,
+  questionId: string,
+  now: number,
+): void {
+  if ((ctx.answers.get(key) ?? null) === value) return;
+  answer(doc, ctx, actor, questionId, now, () => ctx.answers.set(key, value));
+}
+
 const fragmentName = (id: string, questionId: string): string =>
   `${ROOT.exerciseAnswerPrefix}${id}.${questionId}`;
 
 /** The rich-text answer of a text question, a ProseMirror document bound with y-prosemirror. */
 export function answerTextFragment(doc: Y.Doc, id: ExerciseId, questionId: string): Y.XmlFragment {
-  const q = findQuestion(open(doc, id), questionId);
-  if (q.type !== 'text') wrongType();
+  answering(doc, id, questionId, 'text');
   // A root fragment (not nested in the record): two offline peers never race to create it.
   return doc.getXmlFragment(fragmentName(id, questionId));
 }
@@ -558,17 +599,10 @@ export function setSingleChoice(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  const q = findQuestion(ctx, questionId);
-  if (q.type !== 'single') wrongType();
+  const { ctx, q } = answering(doc, id, questionId, 'single');
   if (optionId !== null && !q.options.some((o) => o.id === optionId))
     throw new ExerciseError('bad-value', 'Ce choix ne fait pas partie de la question.');
-  const key = `s/${questionId}`;
-  if ((ctx.answers.get(key) ?? null) === optionId) return;
-  doc.transact(() => {
-    ctx.answers.set(key, optionId);
-    answered(ctx, actor, questionId, now);
-  });
+  setAnswer(doc, ctx, `s/${questionId}`, optionId, actor, questionId, now);
 }
 
 export function setMultipleChoice(
@@ -580,17 +614,12 @@ export function setMultipleChoice(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  const q = findQuestion(ctx, questionId);
-  if (q.type !== 'multiple') wrongType();
+  const { ctx, q } = answering(doc, id, questionId, 'multiple');
   if (!q.options.some((o) => o.id === optionId))
     throw new ExerciseError('bad-value', 'Ce choix ne fait pas partie de la question.');
   const key = `m/${questionId}/${optionId}`;
   if ((ctx.answers.get(key) === true) === checked) return;
-  doc.transact(() => {
-    ctx.answers.set(key, checked);
-    answered(ctx, actor, questionId, now);
-  });
+  answer(doc, ctx, actor, questionId, now, () => ctx.answers.set(key, checked));
 }
 
 /** Sets a scale answer: an integer in [min, max], or null to clear it. */
@@ -602,17 +631,10 @@ export function setScale(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  const q = findQuestion(ctx, questionId);
-  if (q.type !== 'scale') wrongType();
+  const { ctx, q } = answering(doc, id, questionId, 'scale');
   if (value !== null && !(Number.isInteger(value) && value >= q.min && value <= q.max))
     throw new ExerciseError('bad-value', `Choisissez un nombre entier de ${q.min} à ${q.max}.`);
-  const key = `n/${questionId}`;
-  if ((ctx.answers.get(key) ?? null) === value) return;
-  doc.transact(() => {
-    ctx.answers.set(key, value);
-    answered(ctx, actor, questionId, now);
-  });
+  setAnswer(doc, ctx, `n/${questionId}`, value, actor, questionId, now);
 }
 
 function isOrderKey(value: unknown): value is string {
@@ -652,9 +674,7 @@ export function moveCard(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  const q = findQuestion(ctx, questionId);
-  if (q.type !== 'ranking') wrongType();
+  const { ctx, q } = answering(doc, id, questionId, 'ranking');
   if (!q.cards.some((c) => c.id === cardId))
     throw new ExerciseError('bad-value', 'Cette carte ne fait pas partie de la question.');
   if (!Number.isFinite(toIndex)) throw new ExerciseError('bad-value', 'Position invalide.');
@@ -669,10 +689,9 @@ export function moveCard(
   const key = generateKeyBetween(before, after);
   const tied = others.slice(index, j);
   const tiedKeys = generateNKeysBetween(key, after, tied.length);
-  doc.transact(() => {
+  answer(doc, ctx, actor, questionId, now, () => {
     ctx.answers.set(`r/${questionId}/${cardId}`, key);
     tied.forEach((card, k) => ctx.answers.set(`r/${questionId}/${card.id}`, tiedKeys[k]!));
-    answered(ctx, actor, questionId, now);
   });
 }
 
@@ -687,12 +706,6 @@ function cleanAnswerText(text: string, emptyMessage: string): string {
   return clean;
 }
 
-function gridQuestion(ctx: Context, questionId: string): GridQuestion {
-  const q = findQuestion(ctx, questionId);
-  if (q.type !== 'grid') wrongType();
-  return q;
-}
-
 /** Adds a note to a cell of a grid question (e.g. a strength in a SWOT); returns the item's id. */
 export function addGridItem(
   doc: Y.Doc,
@@ -703,16 +716,14 @@ export function addGridItem(
   actor: Actor,
   now: number = Date.now(),
 ): string {
-  const ctx = open(doc, id);
-  const q = gridQuestion(ctx, questionId);
+  const { ctx, q } = answering(doc, id, questionId, 'grid');
   if (!q.cells.some((c) => c.id === cellId))
     throw new ExerciseError('bad-value', 'Cette case ne fait pas partie de la grille.');
   const clean = cleanAnswerText(text, 'Écrivez un texte avant de l’ajouter.');
   const itemId = newId();
-  doc.transact(() => {
+  answer(doc, ctx, actor, questionId, now, () => {
     ctx.answers.set(`g/${questionId}/${itemId}`, { cellId, at: now, by: actorCopy(actor) });
     ctx.answers.set(`g/${questionId}/${itemId}/text`, clean);
-    answered(ctx, actor, questionId, now);
   });
   return itemId;
 }
@@ -730,16 +741,10 @@ export function updateGridItem(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  gridQuestion(ctx, questionId);
+  const { ctx } = answering(doc, id, questionId, 'grid');
   requireItem(ctx, `g/${questionId}/${itemId}`, 'Cette note n’existe plus.');
   const clean = cleanAnswerText(text, 'Le texte ne peut pas être vide.');
-  const key = `g/${questionId}/${itemId}/text`;
-  if (ctx.answers.get(key) === clean) return;
-  doc.transact(() => {
-    ctx.answers.set(key, clean);
-    answered(ctx, actor, questionId, now);
-  });
+  setAnswer(doc, ctx, `g/${questionId}/${itemId}/text`, clean, actor, questionId, now);
 }
 
 export function removeGridItem(
@@ -750,14 +755,12 @@ export function removeGridItem(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  gridQuestion(ctx, questionId);
+  const { ctx } = answering(doc, id, questionId, 'grid');
   const key = `g/${questionId}/${itemId}`;
   if (!ctx.answers.has(key)) return;
-  doc.transact(() => {
+  answer(doc, ctx, actor, questionId, now, () => {
     ctx.answers.delete(key);
     ctx.answers.delete(`${key}/text`);
-    answered(ctx, actor, questionId, now);
   });
 }
 
@@ -772,12 +775,6 @@ export interface TimelineEvent {
 const FEELINGS: readonly TimelineEvent['feeling'][] = ['positive', 'neutral', 'negative'];
 const DATE_PATTERN = /^[12]\d{3}(-(0[1-9]|1[0-2]))?$/;
 const TIMELINE_FIELDS = ['date', 'label', 'feeling'] as const;
-
-function timelineQuestion(ctx: Context, questionId: string): TimelineQuestion {
-  const q = findQuestion(ctx, questionId);
-  if (q.type !== 'timeline') wrongType();
-  return q;
-}
 
 function cleanDate(value: unknown): string {
   const date = typeof value === 'string' ? value.trim() : '';
@@ -816,8 +813,7 @@ export function addTimelineEvent(
   actor: Actor,
   now: number = Date.now(),
 ): string {
-  const ctx = open(doc, id);
-  timelineQuestion(ctx, questionId);
+  const { ctx } = answering(doc, id, questionId, 'timeline');
   const clean = {
     date: cleanDate(event.date),
     label: cleanEventLabel(event.label),
@@ -825,10 +821,9 @@ export function addTimelineEvent(
   };
   const eventId = newId();
   const base = `t/${questionId}/${eventId}`;
-  doc.transact(() => {
+  answer(doc, ctx, actor, questionId, now, () => {
     ctx.answers.set(base, { at: now, by: actorCopy(actor) });
     for (const field of TIMELINE_FIELDS) ctx.answers.set(`${base}/${field}`, clean[field]);
-    answered(ctx, actor, questionId, now);
   });
   return eventId;
 }
@@ -843,8 +838,7 @@ export function updateTimelineEvent(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  timelineQuestion(ctx, questionId);
+  const { ctx } = answering(doc, id, questionId, 'timeline');
   const base = `t/${questionId}/${eventId}`;
   requireItem(ctx, base, 'Cet événement n’existe plus.');
   const clean: Partial<Omit<TimelineEvent, 'id'>> = {};
@@ -855,9 +849,8 @@ export function updateTimelineEvent(
     (f) => clean[f] !== undefined && ctx.answers.get(`${base}/${f}`) !== clean[f],
   );
   if (changed.length === 0) return;
-  doc.transact(() => {
+  answer(doc, ctx, actor, questionId, now, () => {
     for (const field of changed) ctx.answers.set(`${base}/${field}`, clean[field]);
-    answered(ctx, actor, questionId, now);
   });
 }
 
@@ -869,14 +862,12 @@ export function removeTimelineEvent(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  timelineQuestion(ctx, questionId);
+  const { ctx } = answering(doc, id, questionId, 'timeline');
   const base = `t/${questionId}/${eventId}`;
   if (!ctx.answers.has(base)) return;
-  doc.transact(() => {
+  answer(doc, ctx, actor, questionId, now, () => {
     ctx.answers.delete(base);
     for (const field of TIMELINE_FIELDS) ctx.answers.delete(`${base}/${field}`);
-    answered(ctx, actor, questionId, now);
   });
 }
 
@@ -888,9 +879,8 @@ export function noteTextAnswered(
   actor: Actor,
   now: number = Date.now(),
 ): void {
-  const ctx = open(doc, id);
-  if (findQuestion(ctx, questionId).type !== 'text') wrongType();
-  doc.transact(() => answered(ctx, actor, questionId, now));
+  const { ctx } = answering(doc, id, questionId, 'text');
+  answer(doc, ctx, actor, questionId, now, () => {});
 }
 
 export interface GridItem {

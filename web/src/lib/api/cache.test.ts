@@ -8,28 +8,7 @@ import {
   writeCache,
 } from './cache.ts';
 import { ApiError, NetworkError } from './errors.ts';
-
-class MemoryStorage implements Storage {
-  #items = new Map<string, string>();
-  get length(): number {
-    return this.#items.size;
-  }
-  clear(): void {
-    this.#items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.#items.get(key) ?? null;
-  }
-  key(index: number): string | null {
-    return [...this.#items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.#items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.#items.set(key, String(value));
-  }
-}
+import { MemoryStorage } from '../test-support/memory-storage.ts';
 
 describe('API cache', () => {
   beforeEach(() => vi.stubGlobal('localStorage', new MemoryStorage()));

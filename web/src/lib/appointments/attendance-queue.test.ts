@@ -2,28 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, NetworkError } from '../api/errors.ts';
 import { enqueue, flushQueue, localQueueStore, queueKey, type QueueStore } from './attendance-queue.ts';
 import type { AttendanceInput } from './types.ts';
-
-class MemoryStorage implements Storage {
-  #items = new Map<string, string>();
-  get length(): number {
-    return this.#items.size;
-  }
-  clear(): void {
-    this.#items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.#items.get(key) ?? null;
-  }
-  key(index: number): string | null {
-    return [...this.#items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.#items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.#items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../test-support/memory-storage.ts';
 
 const input = (deviceAt: string): AttendanceInput => ({ method: 'confirmed', deviceAt });
 

@@ -2,7 +2,14 @@
 import { intlLocale } from '../i18n.ts';
 import { m } from '../paraglide/messages.js';
 import { DEFAULT_TIME_ZONE, formatClock, formatDay, splitMinutes, type Instant } from './logic.ts';
-import type { AppointmentMode, AppointmentStatus, AttendanceMethod, HalfDay } from './types.ts';
+import type {
+  AppointmentKind,
+  AppointmentMode,
+  AppointmentStatus,
+  AppointmentType,
+  AttendanceMethod,
+  HalfDay,
+} from './types.ts';
 
 export function modeLabel(mode: AppointmentMode): string {
   switch (mode) {
@@ -13,6 +20,19 @@ export function modeLabel(mode: AppointmentMode): string {
     case 'phone':
       return m.appointment_mode_phone();
   }
+}
+
+export function kindLabel(kind: AppointmentKind): string {
+  return kind === 'individual' ? m.appointment_kind_individual() : m.appointment_kind_group();
+}
+
+/** « Entretien individuel — 1 h 30 — Visio », as offered in a form. */
+export function typeSummary(type: Pick<AppointmentType, 'label' | 'durationMinutes' | 'mode'>): string {
+  return m.appointment_type_summary({
+    label: type.label,
+    duration: formatMinutes(type.durationMinutes),
+    mode: modeLabel(type.mode),
+  });
 }
 
 export function statusLabel(status: AppointmentStatus): string {

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkExceptions,
+  checkTypes,
   checkWeekly,
+  collapseGroups,
   endFromInput,
   endToInput,
   formatClock,
   formatDay,
   formatTimer,
+  fromWallClock,
   groupSlotsByDay,
   halfDaysOf,
+  isIsoDate,
+  locationLink,
   nextAppointment,
+  parseClock,
   signaturePath,
   signedHalfDays,
   splitMinutes,
@@ -180,5 +186,59 @@ describe('nextAppointment', () => {
     expect(nextAppointment(list, Date.parse('2026-12-02T09:30:00Z'))?.id).toBe('now');
     expect(nextAppointment(list, Date.parse('2026-12-02T10:00:00Z'))?.id).toBe('later');
     expect(nextAppointment(list, Date.parse('2026-12-04T00:00:00Z'))).toBeNull();
+  });
+});
+
+describe('appointment types', () => {
+  const ok = { label: 'Entretien', kind: 'individual' as const, durationMinutes: 60, mode: 'video' as const };
+
+  it('accepts named types with a valid duration and at least one individual type', () => {
+    expect(checkTypes([ok, { ...ok, label: 'Atelier', kind: 'group', durationMinutes: 180 }])).toBeNull();
+  });
+
+  it('names the first problem, as the server would', () => {
+    expect(checkTypes([])).toEqual({ code: 'count' });
+    expect(checkTypes([{ ...ok, label: '  ' }])).toEqual({ code: 'label', index: 0 });
+    expect(checkTypes([ok, { ...ok, label: 'x'.repeat(101) }])).toEqual({ code: 'label_long', index: 1 });
+    expect(checkTypes([ok, { ...ok, label: ' ENTRETIEN ' }])).toEqual({ code: 'duplicate', index: 1 });
+    expect(checkTypes([{ ...ok, durationMinutes: 62 }])).toEqual({ code: 'duration', index: 0 });
+    expect(checkTypes([{ ...ok, durationMinutes: NaN }])).toEqual({ code: 'duration', index: 0 });
+    expect(checkTypes([{ ...ok, kind: 'group' }])).toEqual({ code: 'individual' });
+  });
+});
+
+describe('group sessions', () => {
+  it('shows a group once on the coach’s agenda, with how many are booked; every line for a learner', () => {
+    const group = { id: 'g1', workshopId: 'w', workshopTitle: 'Atelier', location: null };
+    const list = [
+      { id: 'a', group },
+      { id: 'b', group: null },
+      { id: 'c', group },
+    ];
+    expect(collapseGroups(list, true).map((l) => [l.appointment.id, l.participants])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
+    expect(collapseGroups(list, false)).toHaveLength(3);
+  });
+
+  it('links a location only when it is a web address', () => {
+    expect(locationLink('https://visio.exemple.fr/atelier')).toBe('https://visio.exemple.fr/atelier');
+    expect(locationLink('Salle 2, 3 rue des Lilas')).toBeNull();
+    expect(locationLink('javascript:alert(1)')).toBeNull();
+    expect(locationLink(null)).toBeNull();
+  });
+
+  it('reads a date and time on the coach’s wall clock across daylight-saving changes', () => {
+    expect(new Date(fromWallClock('2026-10-21', 9 * 60)).toISOString()).toBe('2026-10-21T07:00:00.000Z');
+    expect(new Date(fromWallClock('2026-11-02', 9 * 60)).toISOString()).toBe('2026-11-02T08:00:00.000Z');
+    expect(new Date(fromWallClock('2026-11-02', 9 * 60, 'UTC')).toISOString()).toBe(
+      '2026-11-02T09:00:00.000Z',
+    );
+    expect(parseClock('09:05')).toBe(545);
+    expect(parseClock('09:03')).toBeNull();
+    expect(parseClock('')).toBeNull();
+    expect(isIsoDate('2026-02-30')).toBe(false);
+    expect(isIsoDate('2026-02-28')).toBe(true);
   });
 });

@@ -1,7 +1,14 @@
 // Pure helpers of the scheduling UI: wall-clock times in a zone (through Intl), slots grouped by day, the
 // checks of the availability editor, signature paths and half-days. No Svelte, no messages: the components
 // turn the codes returned here into French text.
-import type { Appointment, AvailabilityException, HalfDay, Slot, WeeklyRange } from './types.ts';
+import type {
+  Appointment,
+  AppointmentTypeDraft,
+  AvailabilityException,
+  HalfDay,
+  Slot,
+  WeeklyRange,
+} from './types.ts';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 /** How far ahead the booking form offers slots. */
@@ -281,4 +288,100 @@ export function nextAppointment(appointments: readonly Appointment[], now: numbe
       .filter((a) => a.status === 'booked' && Date.parse(a.end) > now)
       .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))[0] ?? null
   );
+}
+
+/** The address when a group session's location is a web link (http or https only), else null. */
+export function locationLink(location: string | null | undefined): string | null {
+  const text = location?.trim();
+  if (!text || !/^https?:\/\/\S+$/i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The agenda's lines: for the coach, a group session's appointments become one line (the first, with how
+ * many participants it has); a learner sees their own appointment.
+ */
+export function collapseGroups<T extends Pick<Appointment, 'id' | 'group'>>(
+  appointments: readonly T[],
+  collapse: boolean,
+): { appointment: T; participants: number }[] {
+  const out: { appointment: T; participants: number }[] = [];
+  const byGroup = new Map<string, { appointment: T; participants: number }>();
+  for (const appointment of appointments) {
+    const group = collapse ? appointment.group?.id : undefined;
+    const seen = group ? byGroup.get(group) : undefined;
+    if (seen) {
+      seen.participants++;
+      continue;
+    }
+    const line = { appointment, participants: 1 };
+    if (group) byGroup.set(group, line);
+    out.push(line);
+  }
+  return out;
+}
+
+/** Like the server: 1–20 types, named, durations of 15 min to 8 h by 5, at least one individual. */
+export const TYPES_MAX = 20;
+export const TYPE_LABEL_MAX = 100;
+
+export type TypeProblem =
+  | { code: 'count' }
+  | { code: 'individual' }
+  | { code: 'label' | 'label_long' | 'duplicate' | 'duration'; index: number };
+
+/** The first problem of the appointment types being edited, or null. */
+export function checkTypes(types: readonly AppointmentTypeDraft[]): TypeProblem | null {
+  if (types.length === 0 || types.length > TYPES_MAX) return { code: 'count' };
+  const seen = new Set<string>();
+  for (const [index, t] of types.entries()) {
+    const label = t.label.trim().replace(/\s+/g, ' ');
+    if (!label) return { code: 'label', index };
+    if (label.length > TYPE_LABEL_MAX) return { code: 'label_long', index };
+    const key = label.toLocaleLowerCase('fr');
+    if (seen.has(key)) return { code: 'duplicate', index };
+    seen.add(key);
+    const d = t.durationMinutes;
+    if (!Number.isInteger(d) || d < 15 || d > 480 || d % 5 !== 0) return { code: 'duration', index };
+  }
+  if (!types.some((t) => t.kind === 'individual')) return { code: 'individual' };
+  return null;
+}
+
+/**
+ * The instant of a wall-clock date ('YYYY-MM-DD') and time (minutes since midnight) in `timeZone`; a time
+ * skipped when the clocks go forward reads as shortly after the change.
+ */
+export function fromWallClock(date: string, minutes: number, timeZone = DEFAULT_TIME_ZONE): number {
+  const [y, mo, d] = date.split('-').map(Number);
+  const naive = Date.UTC(y!, mo! - 1, d!, 0, minutes);
+  let t = naive;
+  for (let i = 0; i < 3; i++) {
+    const w = wallClock(t, timeZone);
+    const [wy, wmo, wd] = w.date.split('-').map(Number);
+    const diff = Date.UTC(wy!, wmo! - 1, wd!, 0, w.minutes) - naive;
+    if (diff === 0) return t;
+    t -= diff;
+  }
+  return t;
+}
+
+/** 'HH:MM' → minutes since midnight, on the 5-minute grid; null otherwise. */
+export function parseClock(value: string): number | null {
+  const match = TIME.exec(value);
+  if (!match) return null;
+  const minutes = Number(match[1]) * 60 + Number(match[2]);
+  return minutes % 5 === 0 ? minutes : null;
+}
+
+export function isIsoDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const [y, mo, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y!, mo! - 1, d!));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d;
 }

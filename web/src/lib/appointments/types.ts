@@ -7,6 +7,28 @@ export type AppointmentMode = 'video' | 'onsite' | 'phone';
 export type AppointmentStatus = 'booked' | 'held' | 'cancelled';
 export type HalfDay = 'am' | 'pm';
 export type AttendanceMethod = 'drawn' | 'confirmed';
+export type AppointmentKind = 'individual' | 'group';
+
+/** A coach's preset: a name, individual or group, a duration and a mode. */
+export interface AppointmentType {
+  id: string;
+  label: string;
+  kind: AppointmentKind;
+  durationMinutes: number;
+  mode: AppointmentMode;
+}
+
+/** A type being edited: no id yet for a new one (the server gives it). */
+export type AppointmentTypeDraft = Omit<AppointmentType, 'id'> & { id?: string };
+
+/** The group session (workshop) an appointment belongs to. */
+export interface GroupRef {
+  id: string;
+  workshopId: string;
+  workshopTitle: string;
+  /** The place, the number to call or the link of an external video call. */
+  location: string | null;
+}
 
 /** ISO weekday: 1 = lundi … 7 = dimanche. */
 export interface WeeklyRange {
@@ -75,6 +97,10 @@ export interface Appointment {
   phase: string | null;
   createdBy: PersonRef;
   sequence: number;
+  /** The label of the type it was booked with, if any. */
+  typeLabel?: string | null;
+  /** Set for a participant's appointment of a workshop's group session. */
+  group?: GroupRef | null;
   calls: CallLog[];
   attendance: AttendanceRecord[];
 }
@@ -85,12 +111,47 @@ export interface AgendaAppointment extends Appointment {
   learnerName: string | null;
 }
 
-export interface NewAppointment {
+/** A booking: with a type of the coach (the learner's form), or a free duration and mode (the coach's). */
+export type NewAppointment =
+  | { accompanimentId: AccompanimentId; start: string; typeId: string }
+  | { accompanimentId: AccompanimentId; start: string; durationMinutes: number; mode: AppointmentMode };
+
+export interface GroupSessionParticipant {
+  userId: string | null;
+  name: string;
   accompanimentId: AccompanimentId;
+  appointmentId: string;
+  status: AppointmentStatus;
+  countedMinutes: number | null;
+  signedHalfDays: HalfDay[];
+}
+
+/** A workshop's group session: the coach sees every participant, a participant their own appointment. */
+export interface GroupSession {
+  id: string;
+  workshopId: string;
+  workshopTitle: string;
   start: string;
+  end: string;
   durationMinutes: number;
   mode: AppointmentMode;
+  location: string | null;
+  typeLabel: string | null;
+  status: AppointmentStatus;
+  cancelReason: string | null;
+  sequence: number;
+  participantCount: number;
+  participants: GroupSessionParticipant[];
+  coachSignedHalfDays: HalfDay[];
+  mine: Appointment | null;
 }
+
+export type NewGroupSession =
+  | { start: string; typeId: string; location?: string }
+  | { start: string; durationMinutes: number; mode: AppointmentMode; location?: string };
+
+/** What the coach does to a group session, each through a dialog. */
+export type GroupSessionAction = 'move' | 'cancel' | 'held';
 
 export interface Hours {
   contractedMinutes: number;

@@ -63,3 +63,12 @@ export interface NewLibraryExercise {
 export type LibraryItemInput = (NewLibraryResource | NewLibraryStep | NewLibraryExercise) & {
   shared?: boolean;
 };
+
+/** What the forms writing a library item (a resource, a step, an exercise) are given. */
+export interface LibraryFormProps {
+  submitLabel: string;
+  pendingLabel: string;
+  /** Saves; a thrown error's message is shown in the form. */
+  onsubmit: (input: LibraryItemInput) => Promise<void>;
+  oncancel?: () => void;
+}

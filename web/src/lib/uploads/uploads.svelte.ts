@@ -1,5 +1,7 @@
 // The upload queue as reactive state, shared by every file input of the app (one queue per tab: one
 // IndexedDB database, one `online` listener). Created on first use.
+import { m } from '../paraglide/messages.js';
+import { checkFile, effectiveType } from './checks.ts';
 import { sendUpload } from './send.ts';
 import {
   IndexedDbUploadStore,
@@ -46,6 +48,32 @@ export class UploadsManager {
 
   enqueue(input: NewUpload): Promise<UploadItem> {
     return this.#queue.enqueue(input);
+  }
+
+  /**
+   * Checks the files a person chose and queues those that may be sent, in order; answers why the others
+   * cannot be, one French sentence per file, right away rather than once the connection is back.
+   */
+  async enqueueChosen(
+    files: readonly File[],
+    target: { scope: string; accompanimentId: string | null; owner: string },
+  ): Promise<string[]> {
+    const problems: string[] = [];
+    for (const file of files) {
+      const problem = checkFile(file);
+      if (problem === 'too_large') problems.push(m.upload_error_too_large({ name: file.name }));
+      else if (problem === 'type') problems.push(m.upload_error_type({ name: file.name }));
+      else if (problem === 'empty') problems.push(m.upload_error_empty({ name: file.name }));
+      else
+        await this.enqueue({
+          blob: file,
+          name: file.name,
+          size: file.size,
+          type: effectiveType(file.name, file.type),
+          ...target,
+        });
+    }
+    return problems;
   }
 
   /** Registers a form: the files it queued are handed to `receive` once the server accepted them. */

@@ -1,5 +1,7 @@
 // A text field bound to a shared value: local typing is written after a short pause (and on blur), remote
 // changes show up as soon as nothing local is waiting to be written.
+import { tick } from 'svelte';
+import { shiftCaret } from '../../sync/caret.ts';
 
 export const DRAFT_DELAY_MS = 300;
 
@@ -50,5 +52,20 @@ export class DraftText {
     if (this.#pending || remote === this.value) return false;
     this.value = remote;
     return true;
+  }
+
+  /**
+   * `receive`, for the text area showing this draft: when it has the focus, its caret stays on the same
+   * text instead of jumping to the end.
+   */
+  receiveIn(remote: string, field: HTMLTextAreaElement | undefined): void {
+    const before = this.value;
+    const focused = field !== undefined && document.activeElement === field;
+    const start = field?.selectionStart ?? 0;
+    const end = field?.selectionEnd ?? 0;
+    if (!this.receive(remote) || !focused || !field) return;
+    void tick().then(() =>
+      field.setSelectionRange(shiftCaret(before, remote, start), shiftCaret(before, remote, end)),
+    );
   }
 }

@@ -1,7 +1,36 @@
-// What the evidence documents share (EVID): a pdfkit document set up like the synthesis and the attendance
-// sheet (A4, French, DejaVu Sans when installed else Helvetica), and the French formats of dates and hours.
+// What every PDF the server draws shares (synthesis, attendance sheet, evidence documents): a pdfkit document
+// set up the same way (A4, French, DejaVu Sans when installed else Helvetica), the title block, the grey
+// closing note, and the French formats of dates and hours.
+import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { defaultFonts, forHelvetica, type PdfFonts } from '../synthesis/pdf.ts';
+
+export interface PdfFonts {
+  regular: string;
+  bold: string;
+}
+
+/** Helvetica is built into every PDF reader; it covers French (WinAnsi) but not every character. */
+export const HELVETICA: PdfFonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+
+/** Debian's DejaVu Sans (fonts-dejavu-core): embedded, it covers far more than Latin-1. */
+const DEJAVU: PdfFonts = {
+  regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+};
+
+/** DejaVu Sans when installed, otherwise Helvetica. */
+export function defaultFonts(): PdfFonts {
+  return existsSync(DEJAVU.regular) && existsSync(DEJAVU.bold) ? DEJAVU : HELVETICA;
+}
+
+/** Characters Helvetica's WinAnsi encoding lacks, replaced by their nearest equivalent. */
+export function forHelvetica(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[\u202f\u2007\u2009]/g, '\u00a0')
+    .replace(/[\u2010\u2011]/g, '-')
+    .replace(/\u2212/g, '-');
+}
 
 export interface PdfOptions {
   fonts?: PdfFonts;
@@ -16,6 +45,10 @@ export interface Pdf {
   line: (label: string, value: string) => void;
   /** Adds a page when fewer than `points` remain on this one. */
   room: (points: number) => void;
+  /** The title block: the document's name, the accompaniment under it, then the body size for the facts. */
+  header: (title: string, subtitle: string) => void;
+  /** The small grey note closing a document. */
+  note: (text: string) => void;
   /** Ends the document; resolves to its bytes. */
   end: () => Promise<Buffer>;
 }
@@ -58,6 +91,16 @@ export function startPdf(
     },
     room: (points) => {
       if (doc.y + points > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    },
+    header: (title, subtitle) => {
+      doc.font('bold').fontSize(20).text(clean(title));
+      doc.moveDown(0.2);
+      doc.font('regular').fontSize(13).text(clean(subtitle));
+      doc.moveDown(0.8);
+      doc.fontSize(10.5);
+    },
+    note: (text) => {
+      doc.font('regular').fontSize(9).fillColor('#555555').text(clean(text));
     },
     end: () => {
       doc.end();
