@@ -9,7 +9,11 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUR_ENTRY = path.join(REPO_ROOT, 'sync-server', 'src', 'main.ts');
 const REFERENCE_ENTRY = path.join(REPO_ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js');
 
-export type ServerKind = 'ours' | 'reference';
+/** `baseline`: our server from another checkout (`--baseline=<its sync-server/src/main.ts>`), set up like ours. */
+export type ServerKind = 'ours' | 'reference' | 'baseline';
+
+/** Our server or a baseline of it: auth on, a data folder, documents under /sync/. */
+export const isOurs = (kind: ServerKind): boolean => kind !== 'reference';
 
 const CLK_TCK = (() => {
   const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
@@ -78,10 +82,16 @@ export interface ServerProcess {
  */
 export async function startServer(
   kind: ServerKind,
-  options: { dataDir?: string; core?: number | null; nodeArgs?: string[]; nice?: number } = {},
+  options: {
+    dataDir?: string;
+    core?: number | null;
+    nodeArgs?: string[];
+    nice?: number;
+    entry?: string;
+  } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const entry = kind === 'ours' ? OUR_ENTRY : REFERENCE_ENTRY;
+  const entry = options.entry ?? (kind === 'reference' ? REFERENCE_ENTRY : OUR_ENTRY);
   const nodeArgs = [...(options.nodeArgs ?? []), entry];
   const pinned = hasTaskset && options.core !== null && options.core !== undefined;
   // nice, then taskset, then node, each exec'ing the next: every thread of the server inherits both.
@@ -93,7 +103,7 @@ export async function startServer(
   ];
   const [command, ...args] = chain as [string, ...string[]];
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port) };
-  if (kind === 'ours') {
+  if (isOurs(kind)) {
     if (!options.dataDir) throw new Error('our server needs a data folder');
     env['DATA_DIR'] = options.dataDir;
     env['WEB_DIR'] = path.join(options.dataDir, 'no-web');
@@ -109,7 +119,7 @@ export async function startServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const ready = kind === 'ours' ? 'Compagnon est prêt' : 'running at';
+  const ready = isOurs(kind) ? 'Compagnon est prêt' : 'running at';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -141,7 +151,7 @@ export async function startServer(
     // nice and taskset exec node in place: the pid is the server's own.
     pid: child.pid,
     httpUrl: `http://127.0.0.1:${port}`,
-    wsBase: kind === 'ours' ? `ws://127.0.0.1:${port}/sync/` : `ws://127.0.0.1:${port}/`,
+    wsBase: isOurs(kind) ? `ws://127.0.0.1:${port}/sync/` : `ws://127.0.0.1:${port}/`,
     output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

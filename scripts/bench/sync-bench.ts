@@ -16,6 +16,7 @@ import {
   cpuMs,
   cpuTimes,
   hasTaskset,
+  isOurs,
   machineBusyMs,
   prepareFixture,
   removeDir,
@@ -64,6 +65,11 @@ const DEFAULTS = {
    * (needs root) shields the measurement from other jobs on a shared machine. 0 leaves it unchanged.
    */
   nice: 0,
+  /**
+   * Path of another checkout's `sync-server/src/main.ts`: that version of our server joins the runs as
+   * `baseline` (before/after a change), set up and measured exactly like ours.
+   */
+  baseline: '',
   /** Extra Node flags for our server (space-separated), e.g. `--perf-basic-prof`. */
   nodeArgs: '',
   out: '',
@@ -177,7 +183,7 @@ function shapeOf(workload: string, o: Options): Shape {
 
 function targets(kind: ServerKind, wsBase: string, fixture: Fixture | null, count: number): DocTarget[] {
   return Array.from({ length: count }, (_, i): DocTarget => {
-    if (kind === 'ours') {
+    if (isOurs(kind)) {
       const doc = fixture!.docs[i]!;
       return { url: wsBase + encodeURIComponent(doc.name), headers: { cookie: doc.cookie } };
     }
@@ -272,10 +278,16 @@ async function runOne(
 ): Promise<void> {
   const o = ctx.options;
   const shape = shapeOf(workload, o);
-  const dataDir = kind === 'ours' ? copyDataDir(ctx.fixture!) : null;
+  const dataDir = isOurs(kind) ? copyDataDir(ctx.fixture!) : null;
   const nodeArgs = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
   if (kind === 'ours' && o.nodeArgs) nodeArgs.push(...o.nodeArgs.split(' ').filter(Boolean));
-  const server = await startServer(kind, { dataDir: dataDir ?? undefined, core: 0, nodeArgs, nice: o.nice });
+  const server = await startServer(kind, {
+    dataDir: dataDir ?? undefined,
+    core: 0,
+    nodeArgs,
+    nice: o.nice,
+    entry: kind === 'baseline' ? path.resolve(o.baseline) : undefined,
+  });
   const label = `${workload} ${kind.padEnd(9)} #${run}`;
   let load: Load | null = null;
   try {
@@ -422,9 +434,11 @@ function summary(options: Options, outFile: string): void {
     };
     const ours = stats('ours');
     const ref = stats('reference');
+    const baseline = stats('baseline');
     for (const [name, s] of [
       ['ours', ours],
       ['reference', ref],
+      ['baseline', baseline],
     ] as const) {
       if (!s) continue;
       console.log(
@@ -455,7 +469,15 @@ function summary(options: Options, outFile: string): void {
           ratio: { cpu: cpuRatio, p99: p99Ratio },
           ours,
           reference: ref,
+          ...(baseline ? { baseline } : {}),
         }) + '\n',
+      );
+    }
+    if (ours && baseline) {
+      console.log(
+        `${workload} ours/baseline : CPU × ${fmt(ours.cpu / baseline.cpu, 2)}, p99 × ${fmt(ours.p99 / baseline.p99, 2)}` +
+          (workload === 'C' ? `, soutenu × ${fmt(ours.sustained / baseline.sustained, 2)}` : '') +
+          (workload === 'R' ? `, reconnexion × ${fmt(ours.reconnect / baseline.reconnect, 2)}` : ''),
       );
     }
   }
@@ -481,6 +503,7 @@ async function main(): Promise<void> {
   }
   const servers = options.servers.split(',') as ServerKind[];
   for (const s of servers) if (s !== 'ours' && s !== 'reference') throw new Error(`Serveur inconnu : ${s}`);
+  if (options.baseline) servers.push('baseline');
   const workloads = options.workloads.split(',');
   const resultsDir = path.join(REPO_ROOT, 'bench-results');
   mkdirSync(resultsDir, { recursive: true });
@@ -497,7 +520,7 @@ async function main(): Promise<void> {
       (options.nice !== 0 ? `, priorité nice ${options.nice}` : ''),
   );
   const started = Date.now();
-  const fixture = servers.includes('ours') ? await prepareFixture(maxDocs) : null;
+  const fixture = servers.some(isOurs) ? await prepareFixture(maxDocs) : null;
   if (fixture)
     console.log(
       `${fixture.docs.length} accompagnements créés par l’API en ${fmt((Date.now() - started) / 1000)} s`,

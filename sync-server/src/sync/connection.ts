@@ -120,6 +120,8 @@ export class Connection {
   }
 
   handleMessage(data: Uint8Array, isBinary: boolean): void {
+    // First, so that a room dropped by that flush (storage failure) is seen just below.
+    this.#commit.flushIfLate();
     if (this.closed || this.room.destroyed) return;
     if (!isBinary) return this.#reject(CLOSE.unsupported, 'messages binaires uniquement');
     let decoder: decoding.Decoder;

@@ -5,6 +5,11 @@ import type { Connection } from './connection.ts';
 import { wsFrame } from './protocol.ts';
 import type { Room } from './room.ts';
 
+/** Longest a queued item waits for the end of the event-loop turn before a flush is forced. */
+const MAX_TURN_MS = 5;
+/** Least time between two compactions made by the group commit. */
+const COMPACT_SPACING_MS = 10;
+
 /** One queued frame: to one connection, or (`to` null) to every connection of the room but `except`. */
 interface Outgoing {
   room: Room;
@@ -30,9 +35,15 @@ export class GroupCommit {
   #outbox: Outgoing[] = [];
   readonly #awarenessRooms = new Set<Room>();
   #scheduled = false;
+  /** When the first of the pending items was queued (`performance.now()`). */
+  #since = 0;
   /** Numbers the flushes, so that a connection knows when it gets its second frame of a flush. */
   #flushes = 0;
   readonly #corked: Connection[] = [];
+  /** Rooms past the compaction threshold, waiting for their turn. */
+  readonly #toCompact = new Set<Room>();
+  #lastCompaction = -Infinity;
+  #compactTimer: NodeJS.Timeout | null = null;
   readonly #storage: Storage;
   readonly #log: Logger;
   readonly #compactThreshold: number;
@@ -91,7 +102,17 @@ export class GroupCommit {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    this.#since = performance.now();
     setImmediate(this.#flushNow);
+  }
+
+  /**
+   * Flushes now if what is pending has waited more than `MAX_TURN_MS`: a turn that reads a great many
+   * sockets at once (a reconnect storm, a saturated server) would otherwise hold every answer until its
+   * end. Called between two incoming messages, never inside a Yjs transaction.
+   */
+  flushIfLate(): void {
+    if (this.#scheduled && performance.now() - this.#since > MAX_TURN_MS) this.flush();
   }
 
   /** Commits the pending updates, then sends what waited for them. Safe to call at any time. */
@@ -144,17 +165,38 @@ export class GroupCommit {
     }
     if (this.#outbox.length > 0) this.#sendOutbox();
     if (touched) {
-      for (const room of touched) {
-        if (!room.destroyed && room.storedRows > this.#compactThreshold) {
-          try {
-            room.compact();
-          } catch (error) {
-            this.#log.error(`Compaction du document ${room.name} impossible`, error);
-          }
-        }
-      }
+      for (const room of touched) if (room.storedRows > this.#compactThreshold) this.#toCompact.add(room);
       this.#checkpointer.afterFlush();
     }
+    if (this.#toCompact.size > 0) this.#compactOne();
+  }
+
+  /**
+   * Compacts one waiting room (PERSIST2), at most one every `COMPACT_SPACING_MS`: documents that grow at
+   * the same pace pass the threshold together, and compacting them all at once would hold every relay for
+   * as long (a burst that made the saturation p99). Nothing is pending here (this turn's rows are
+   * committed), so a room's state equals its rows.
+   */
+  #compactOne(): void {
+    const wait = this.#lastCompaction + COMPACT_SPACING_MS - performance.now();
+    if (wait > 0) {
+      this.#compactTimer ??= setTimeout(() => {
+        this.#compactTimer = null;
+        this.flush();
+      }, wait);
+      return;
+    }
+    const room = this.#toCompact.values().next().value!;
+    this.#toCompact.delete(room);
+    if (!room.destroyed && room.storedRows > this.#compactThreshold) {
+      try {
+        room.compact();
+      } catch (error) {
+        this.#log.error(`Compaction du document ${room.name} impossible`, error);
+      }
+      this.#lastCompaction = performance.now();
+    }
+    if (this.#toCompact.size > 0) this.#compactOne();
   }
 
   #sendOutbox(): void {
@@ -177,8 +219,10 @@ export class GroupCommit {
     }
   }
 
-  /** Stops the checkpoint worker; call after the last flush. */
+  /** Stops the checkpoint worker and the compaction timer; call after the last flush. */
   close(): Promise<void> {
+    if (this.#compactTimer) clearTimeout(this.#compactTimer);
+    this.#compactTimer = null;
     return this.#checkpointer.close();
   }
 }
