@@ -79,30 +79,30 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 async function seed(storage: Storage, now: number) {
   const r = rng(42);
   const hash = await hashPassword(PASSWORD);
-  const manager = storage.users.create({
+  const manager = await storage.users.create({
     email: 'responsable@banc.exemple.fr',
     name: 'Responsable du banc',
     role: 'coach',
     passwordHash: hash,
   });
   const coaches = [manager];
-  storage.transaction(() => {
-    const organisation = storage.organisations.createForCoach(manager, now - 800 * DAY);
+  await storage.transaction(async () => {
+    const organisation = await storage.organisations.createForCoach(manager, now - 800 * DAY);
     for (let c = 1; c < COACHES; c++) {
-      const coach = storage.users.create({
+      const coach = await storage.users.create({
         email: `coach-${c}@banc.exemple.fr`,
         name: `Coach ${String(c).padStart(2, '0')}`,
         role: 'coach',
         passwordHash: hash,
       });
-      storage.organisations.addMember(organisation.id, coach.id, 'coach', now - 700 * DAY);
+      await storage.organisations.addMember(organisation.id, coach.id, 'coach', now - 700 * DAY);
       coaches.push(coach);
     }
   });
 
   let held = 0;
   let booked = 0;
-  storage.transaction(() => {
+  await storage.transaction(async () => {
     for (let i = 0; i < ACCOMPANIMENTS; i++) {
       const coach = coaches[i % coaches.length]!;
       // Each accompaniment of a coach has its own weekly slot (day, 2-hour band): sessions never overlap.
@@ -120,7 +120,7 @@ async function seed(storage: Storage, now: number) {
       const done = Math.round(steps.length * age * r.next());
       for (const step of steps.slice(0, done)) setStepStatus(doc, step.id, 'done');
       const progress = pathwayProgress(doc);
-      storage.accompaniments.create({
+      await storage.accompaniments.create({
         id,
         title,
         kind,
@@ -129,21 +129,24 @@ async function seed(storage: Storage, now: number) {
         progress,
         now: createdAt,
       });
-      storage.docs.append(docNames(id).shared, encodeStateAsUpdate(doc));
+      await storage.docs.append(docNames(id).shared, encodeStateAsUpdate(doc));
       doc.destroy();
 
-      const learner = storage.users.create({
+      const learner = await storage.users.create({
         email: `personne-${i + 1}@banc.exemple.fr`,
         name: `Personne ${i + 1}`,
         role: 'learner',
         passwordHash: hash,
       });
-      storage.accompaniments.setLearner(id, learner.id, createdAt + DAY);
+      await storage.accompaniments.setLearner(id, learner.id, createdAt + DAY);
       if (r.next() < 0.9)
-        storage.accompaniments.recordLearnerActivity(id, now - r.int(0, 30) * DAY - r.int(0, 23) * HOUR);
+        await storage.accompaniments.recordLearnerActivity(
+          id,
+          now - r.int(0, 30) * DAY - r.int(0, 23) * HOUR,
+        );
 
       const adaptations = r.int(0, 4);
-      storage.adaptations.record(
+      await storage.adaptations.record(
         Array.from({ length: adaptations }, (_, k) => {
           const at = createdAt + (k + 1) * 5 * DAY;
           const step = steps[k % steps.length]!;
@@ -179,7 +182,7 @@ async function seed(storage: Storage, now: number) {
         if (roll < 0.7) facts = withStatus(facts, 'completed', endMs);
         else if (roll < 0.85) facts = withStatus(facts, 'abandoned', endMs - 20 * DAY, 'Reprise d’emploi');
       }
-      storage.accompaniments.setAdmin(id, facts);
+      await storage.accompaniments.setAdmin(id, facts);
 
       // Weekly sessions at the accompaniment's own slot: held while it ran, one or two to come if active.
       const monday = createdAt - (createdAt % DAY) - ((new Date(createdAt).getUTCDay() + 6) % 7) * DAY;
@@ -188,7 +191,7 @@ async function seed(storage: Storage, now: number) {
       let providerMinutes = 0;
       for (let t = firstSession; t < last && providerMinutes < hours * 60 - 120; t += WEEK) {
         const minutes = r.pick([60, 90, 120]);
-        const appointment = storage.appointments.book(
+        const appointment = await storage.appointments.book(
           {
             id: newId(),
             accompanimentId: id,
@@ -207,10 +210,10 @@ async function seed(storage: Storage, now: number) {
           continue;
         }
         if (r.next() < 0.08) {
-          storage.appointments.cancel(appointment.id, coach.id, 'Empêchement', t - DAY);
+          await storage.appointments.cancel(appointment.id, coach.id, 'Empêchement', t - DAY);
           continue;
         }
-        storage.appointments.markHeld(appointment, {
+        await storage.appointments.markHeld(appointment, {
           minutes,
           phase: progress.byPhase[0]?.title ?? null,
           byUserId: coach.id,
@@ -221,7 +224,7 @@ async function seed(storage: Storage, now: number) {
         held++;
       }
       if (kind === 'bilan' && facts.status === 'completed')
-        storage.synthesisValidations.add(id, learner.id, (facts.endedAt ?? now) - DAY, 'e'.repeat(64));
+        await storage.synthesisValidations.add(id, learner.id, (facts.endedAt ?? now) - DAY, 'e'.repeat(64));
     }
   });
   return { coaches, held, booked };
@@ -315,7 +318,7 @@ try {
   const t0 = performance.now();
   const storage = openStorage(dataDir);
   const seeded = await seed(storage, now);
-  storage.close();
+  await storage.close();
   console.log(
     `Données : ${ACCOMPANIMENTS} accompagnements, ${COACHES} coachs, ${seeded.held} séances tenues, ` +
       `${seeded.booked} à venir — semées en ${((performance.now() - t0) / 1000).toFixed(1)} s`,

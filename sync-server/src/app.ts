@@ -21,7 +21,8 @@ import { Reminders } from './scheduling/reminders.ts';
 import { staticRoutes } from './static/static.ts';
 import { SurveyJob, type SurveyPass } from './surveys/job.ts';
 import type { SynchronousMode } from './storage/db.ts';
-import { openStorage, type Storage } from './storage/storage.ts';
+import { openPostgresStorage, openStorage, type Storage } from './storage/storage.ts';
+import { LocalBus, openRedisBus, type Bus } from './sync/bus.ts';
 import { SyncHub, type SyncOptions } from './sync/hub.ts';
 
 export interface ServerOptions {
@@ -29,8 +30,17 @@ export interface ServerOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Folder of the SQLite database (created if missing). */
+  /** Folder of the SQLite database (created if missing) and of uploaded files. */
   dataDir: string;
+  /**
+   * `postgres://…`: store in PostgreSQL instead of SQLite (`DATABASE_URL`), so that several instances can
+   * share the data; `dataDir` then holds only the uploaded files (a folder every instance mounts).
+   */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (tests: one per run); default the server's search_path. */
+  databaseSchema?: string;
+  /** `redis://…`: fan documents' updates, presence and revocations out to the other instances (`REDIS_URL`). */
+  redisUrl?: string;
   /** Built web app (SvelteKit adapter-static output). Default `<repo>/web/build`. */
   webDir?: string;
   /** `smtp://user:pass@host:port` or `smtps://…`; without it invitations are not e-mailed. */
@@ -47,7 +57,7 @@ export interface ServerOptions {
   /** SQLite durability; see PERSIST3 in SPEC.md. */
   synchronous?: SynchronousMode;
   throttle?: ThrottleOptions;
-  sync?: Omit<SyncOptions, 'storage' | 'log' | 'publicUrl' | 'watcher'>;
+  sync?: Omit<SyncOptions, 'storage' | 'log' | 'publicUrl' | 'watcher' | 'bus'>;
   /** The server's time (CLOCK1); default the system clock. */
   clock?: Clock;
   /**
@@ -128,9 +138,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? consoleLogger;
   const host = options.host ?? '127.0.0.1';
   const publicUrl = options.publicUrl?.replace(/\/+$/, '') || undefined;
-  const storage = openStorage(options.dataDir, { synchronous: options.synchronous ?? 'NORMAL' });
-  storage.sessions.purgeExpired();
-  const purge = setInterval(() => storage.sessions.purgeExpired(), 3600_000);
+  const storage = options.databaseUrl
+    ? await openPostgresStorage(options.databaseUrl, {
+        ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+      })
+    : openStorage(options.dataDir, { synchronous: options.synchronous ?? 'NORMAL' });
+  let bus: Bus;
+  try {
+    bus = options.redisUrl ? await openRedisBus(options.redisUrl, log) : new LocalBus();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const purgeSessions = (): void =>
+    void storage.sessions
+      .purgeExpired()
+      .catch((error: unknown) => log.error('Purge des sessions impossible', error));
+  purgeSessions();
+  const purge = setInterval(purgeSessions, 3600_000);
   purge.unref();
 
   let demo: DemoResult | null = null;
@@ -150,7 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     progressDelayMs: options.progressDelayMs,
     notifyMessages: Boolean(options.smtpUrl),
   });
-  const backfilled = projector.backfill();
+  const backfilled = await projector.backfill();
   if (backfilled > 0) log.info(`Projections calculées pour ${backfilled} accompagnement(s).`);
   const fileStore = new FileStore(path.join(options.dataDir, 'files'));
 
@@ -158,7 +183,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.mailFrom ??
     `Compagnon <ne-pas-repondre@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`;
   const mailer: Mailer | null = options.smtpUrl ? createMailer(options.smtpUrl, mailFrom, log) : null;
-  const sync = new SyncHub({ ...options.sync, storage, log, publicUrl, watcher: projector });
+  const sync = new SyncHub({
+    ...options.sync,
+    storage,
+    log,
+    publicUrl,
+    watcher: projector,
+    bus,
+    trustProxy: options.trustProxy,
+  });
   const calls = new CallHub({
     storage,
     log,
@@ -186,12 +219,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }) as Server;
     s.once('listening', () => resolve(s));
     s.once('error', reject);
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     clearInterval(purge);
-    void sync.close();
-    void calls.close();
+    await Promise.allSettled([sync.close(), calls.close()]);
     mailer?.close();
-    storage.close();
+    await bus.close();
+    await storage.close();
     throw error;
   });
   server.on('upgrade', (req, socket, head) =>
@@ -300,7 +333,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           server.closeAllConnections();
         });
         mailer?.close();
-        storage.close();
+        await bus.close();
+        await storage.close();
       })();
       return closing;
     },

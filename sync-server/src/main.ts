@@ -45,11 +45,30 @@ function iceServers(value: string | undefined): IceServer[] {
   }
 }
 
+/** A `scheme://…` address for `name`, or undefined when unset; anything else stops the server. */
+function serviceUrl(name: string, value: string | undefined, schemes: readonly string[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let scheme: string;
+  try {
+    scheme = new URL(value).protocol.replace(/:$/, '');
+  } catch {
+    scheme = '';
+  }
+  if (!schemes.includes(scheme)) {
+    console.error(`✗ ${name} invalide : adresse ${schemes.map((s) => `${s}://…`).join(' ou ')} attendue`);
+    process.exit(1);
+  }
+  return value;
+}
+
 const env = process.env;
 const server = await startServer({
   port: port(env['PORT']),
   host: env['HOST'] || '127.0.0.1',
   dataDir: path.resolve(env['DATA_DIR'] || './data'),
+  databaseUrl: serviceUrl('DATABASE_URL', env['DATABASE_URL'], ['postgres', 'postgresql']),
+  databaseSchema: env['DATABASE_SCHEMA'] || undefined,
+  redisUrl: serviceUrl('REDIS_URL', env['REDIS_URL'], ['redis', 'rediss']),
   webDir: env['WEB_DIR'] ? path.resolve(env['WEB_DIR']) : path.join(REPO_ROOT, 'web', 'build'),
   smtpUrl: env['SMTP_URL'] || undefined,
   mailFrom: env['MAIL_FROM'] || undefined,

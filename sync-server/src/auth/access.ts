@@ -19,8 +19,8 @@ export function roleIn(user: User, acc: Accompaniment): 'coach' | 'learner' | nu
  * An accompaniment and the user's part in it, or null when they have none — callers answer 404, so that
  * strangers cannot tell it exists (AUTH5).
  */
-export function membershipIn(storage: Storage, user: User, accompanimentId: string) {
-  const acc = storage.accompaniments.find(accompanimentId);
+export async function membershipIn(storage: Storage, user: User, accompanimentId: string) {
+  const acc = await storage.accompaniments.find(accompanimentId);
   const role = acc ? roleIn(user, acc) : null;
   if (!acc || !role) return null;
   const actor: Actor = { id: user.id as UserId, name: user.name, role };
@@ -28,15 +28,15 @@ export function membershipIn(storage: Storage, user: User, accompanimentId: stri
 }
 
 /** The caller's part in a workshop, or null when they have none (WS2): callers answer 404 to strangers. */
-export function workshopRoleIn(
+export async function workshopRoleIn(
   storage: Storage,
   user: User,
   workshopId: string,
-): { workshop: Workshop; role: 'coach' | 'participant' } | null {
-  const workshop = storage.workshops.find(workshopId);
+): Promise<{ workshop: Workshop; role: 'coach' | 'participant' } | null> {
+  const workshop = await storage.workshops.find(workshopId);
   if (!workshop) return null;
   if (workshop.coach.id === user.id) return { workshop, role: 'coach' };
-  if (storage.workshops.isParticipant(workshop.id, user.id)) return { workshop, role: 'participant' };
+  if (await storage.workshops.isParticipant(workshop.id, user.id)) return { workshop, role: 'participant' };
   return null;
 }
 
@@ -58,15 +58,15 @@ export const DOC_CLOSED =
  * and learner, the private one to its coach only; a workshop's document to its coach and participants, a
  * participant's answers to that participant and the coach. Someone unrelated gets 404, as for the API (AUTH5).
  */
-export function docAccess(storage: Storage, user: User, docName: string): DocAccess {
+export async function docAccess(storage: Storage, user: User, docName: string): Promise<DocAccess> {
   const workshopDoc = parseWorkshopDocName(docName);
   if (workshopDoc) {
-    const member = workshopRoleIn(storage, user, workshopDoc.workshopId);
+    const member = await workshopRoleIn(storage, user, workshopDoc.workshopId);
     if (!member) return NO_DOC;
     if (workshopDoc.role === 'workshop')
       return { ok: true, kind: 'workshop', workshop: member.workshop, role: 'workshop' };
     // The answers of someone who is not (or no longer) a participant do not exist for anyone.
-    if (!storage.workshops.isParticipant(member.workshop.id, workshopDoc.userId)) return NO_DOC;
+    if (!(await storage.workshops.isParticipant(member.workshop.id, workshopDoc.userId))) return NO_DOC;
     if (member.role !== 'coach' && workshopDoc.userId !== user.id)
       return {
         ok: false,
@@ -78,11 +78,11 @@ export function docAccess(storage: Storage, user: User, docName: string): DocAcc
   }
   const parsed = parseDocName(docName);
   if (!parsed) return { ok: false, status: 400, message: 'Nom de document invalide.' };
-  const member = membershipIn(storage, user, parsed.accompanimentId);
+  const member = await membershipIn(storage, user, parsed.accompanimentId);
   if (!member) return NO_DOC;
   if (parsed.role === 'private' && member.role !== 'coach')
     return { ok: false, status: 403, message: 'Ce document est réservé à la personne qui accompagne.' };
   // A closed accompaniment's working documents are destroyed: nobody reopens them (CLOSE5).
-  if (storage.closings.isLocked(member.acc.id)) return { ok: false, status: 410, message: DOC_CLOSED };
+  if (await storage.closings.isLocked(member.acc.id)) return { ok: false, status: 410, message: DOC_CLOSED };
   return { ok: true, kind: 'accompaniment', accompaniment: member.acc, role: parsed.role };
 }

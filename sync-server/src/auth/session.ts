@@ -11,17 +11,20 @@ export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 const RENEW_BELOW_MS = 15 * 24 * 3600_000;
 
 /** Looks a cookie token up; the database only knows its SHA-256 (AUTH2). */
-export function findSession(
+export async function findSession(
   storage: Storage,
   token: string | undefined,
   now = Date.now(),
-): SessionRecord | null {
+): Promise<SessionRecord | null> {
   if (!token || !isWellFormedToken(token)) return null;
   return storage.sessions.find(tokenHash(token), now);
 }
 
 /** The session of a raw `Cookie` header (WebSocket upgrades). */
-export function sessionFromCookieHeader(storage: Storage, header: string | undefined): SessionRecord | null {
+export async function sessionFromCookieHeader(
+  storage: Storage,
+  header: string | undefined,
+): Promise<SessionRecord | null> {
   if (!header) return null;
   return findSession(storage, parseCookies(header, SESSION_COOKIE)[SESSION_COOKIE]);
 }
@@ -41,29 +44,38 @@ function writeCookie(c: Context, token: string, publicUrl: string | undefined): 
 }
 
 /** Opens a session for `userId` and sets its cookie; any session the request carried is closed first. */
-export function startSession(c: Context, storage: Storage, userId: string, publicUrl?: string): void {
+export async function startSession(
+  c: Context,
+  storage: Storage,
+  userId: string,
+  publicUrl?: string,
+): Promise<void> {
   const previous = getCookie(c, SESSION_COOKIE);
-  if (previous && isWellFormedToken(previous)) storage.sessions.delete(tokenHash(previous));
+  if (previous && isWellFormedToken(previous)) await storage.sessions.delete(tokenHash(previous));
   const token = newToken();
-  storage.sessions.create(tokenHash(token), userId, Date.now() + SESSION_TTL_MS);
+  await storage.sessions.create(tokenHash(token), userId, Date.now() + SESSION_TTL_MS);
   writeCookie(c, token, publicUrl);
 }
 
 /** The request's session, extended (and its cookie refreshed) when half of its life is gone. */
-export function currentSession(c: Context, storage: Storage, publicUrl?: string): SessionRecord | null {
+export async function currentSession(
+  c: Context,
+  storage: Storage,
+  publicUrl?: string,
+): Promise<SessionRecord | null> {
   const token = getCookie(c, SESSION_COOKIE);
   const now = Date.now();
-  const session = findSession(storage, token, now);
+  const session = await findSession(storage, token, now);
   if (session && token && session.expiresAt - now < RENEW_BELOW_MS) {
     session.expiresAt = now + SESSION_TTL_MS;
-    storage.sessions.extend(session.id, session.expiresAt);
+    await storage.sessions.extend(session.id, session.expiresAt);
     writeCookie(c, token, publicUrl);
   }
   return session;
 }
 
 /** Deletes the request's session and clears its cookie; returns the closed session's id, if any. */
-export function endSession(c: Context, storage: Storage, publicUrl?: string): string | null {
+export async function endSession(c: Context, storage: Storage, publicUrl?: string): Promise<string | null> {
   const token = getCookie(c, SESSION_COOKIE);
   deleteCookie(c, SESSION_COOKIE, {
     path: '/',
@@ -73,6 +85,6 @@ export function endSession(c: Context, storage: Storage, publicUrl?: string): st
   });
   if (!token || !isWellFormedToken(token)) return null;
   const id = tokenHash(token);
-  storage.sessions.delete(id);
+  await storage.sessions.delete(id);
   return id;
 }

@@ -25,11 +25,11 @@ export function upgradeRejecter(socket: Duplex): RejectUpgrade {
  * A server still running, a path under `prefix`, a WebSocket request, an allowed Origin and a session: the
  * session and the rest of the path, or null once refused.
  */
-export function upgradeSession(
+export async function upgradeSession(
   req: IncomingMessage,
   reject: RejectUpgrade,
   o: { closing: boolean; prefix: string; storage: Storage; publicUrl: string | undefined },
-): { session: SessionRecord; rest: string } | null {
+): Promise<{ session: SessionRecord; rest: string } | null> {
   const refuse = (status: number, message: string): null => {
     reject(status, message);
     return null;
@@ -41,7 +41,7 @@ export function upgradeSession(
   const origin = req.headers.origin;
   if (origin !== undefined && !originAllowed(origin, req.headers.host, o.publicUrl))
     return refuse(403, 'Origine refusée.');
-  const session = sessionFromCookieHeader(o.storage, req.headers.cookie);
+  const session = await sessionFromCookieHeader(o.storage, req.headers.cookie);
   if (!session) return refuse(401, 'Connexion requise.');
   return { session, rest: pathname.slice(o.prefix.length) };
 }

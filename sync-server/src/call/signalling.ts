@@ -41,7 +41,10 @@ interface Participant {
   name: string;
   role: 'coach' | 'learner';
   sessionId: string;
-  logId: number;
+  /** The row of the call log, once written (null when it could not be). */
+  logId: Promise<number | null>;
+  /** Told `ready` (after its arrival was logged): from then on the other person sees them. */
+  introduced: boolean;
   alive: boolean;
   left: boolean;
   windowStart: number;
@@ -73,6 +76,10 @@ export class CallHub {
   readonly #wss: WebSocketServer;
   readonly #rooms = new Map<string, Map<string, Participant>>();
   readonly #ping: NodeJS.Timeout;
+  /** Ends the presences of a previous run; arrivals are logged after it. */
+  readonly #cleared: Promise<void>;
+  /** Appointments whose call was ended (cancelled): an upgrade checked before that is refused after. */
+  readonly #ended = new Set<string>();
   #closing = false;
 
   constructor(options: CallHubOptions) {
@@ -86,7 +93,10 @@ export class CallHub {
     this.#ping = setInterval(() => this.#keepAlive(), options.pingIntervalMs ?? 30_000);
     this.#ping.unref();
     // Presences left open by a server that stopped abruptly end now: nobody can still be connected.
-    options.storage.appointments.closeOpenCalls(options.clock.now());
+    this.#cleared = options.storage.appointments.closeOpenCalls(options.clock.now()).then(
+      () => undefined,
+      (error: unknown) => options.log.error('Clôture des présences d’appel précédentes impossible', error),
+    );
   }
 
   /** Who is in the call of an appointment now (tests and diagnostics). */
@@ -96,10 +106,14 @@ export class CallHub {
 
   /** The `upgrade` listener for `/call/…` paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.#upgrade(req, socket, head);
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const reject = upgradeRejecter(socket);
     try {
       const { storage, publicUrl } = this.#o;
-      const gate = upgradeSession(req, reject, {
+      const gate = await upgradeSession(req, reject, {
         closing: this.#closing,
         prefix: CALL_PATH_PREFIX,
         storage,
@@ -107,8 +121,8 @@ export class CallHub {
       });
       if (!gate) return;
       const { session, rest: id } = gate;
-      const appointment = APPOINTMENT_ID.test(id) ? storage.appointments.find(id) : null;
-      const acc = appointment ? storage.accompaniments.find(appointment.accompanimentId) : null;
+      const appointment = APPOINTMENT_ID.test(id) ? await storage.appointments.find(id) : null;
+      const acc = appointment ? await storage.accompaniments.find(appointment.accompanimentId) : null;
       const role = acc ? roleIn(session.user, acc) : null;
       // Someone outside the accompaniment cannot tell the appointment exists (AUTH5).
       if (!appointment || !role) return reject(404, 'Rendez-vous introuvable.');
@@ -120,6 +134,11 @@ export class CallHub {
           403,
           'Séance collective : la visio se fait par le lien indiqué par la personne qui anime.',
         );
+      // Cancelled, or the server stopping, while the checks above waited for the database.
+      if (this.#ended.has(appointment.id)) return reject(403, 'Ce rendez-vous est annulé.');
+      if (this.#closing) return reject(503, 'Le serveur s’arrête.');
+      // The client may have gone meanwhile.
+      if (socket.destroyed) return;
       this.#wss.handleUpgrade(req, socket, head, (ws) =>
         this.#accept(ws, {
           appointmentId: appointment.id,
@@ -141,6 +160,7 @@ export class CallHub {
     code: number = CALL_CLOSE.cancelled,
     reason = 'rendez-vous annulé',
   ): void {
+    this.#ended.add(appointmentId);
     for (const p of [...(this.#rooms.get(appointmentId)?.values() ?? [])]) {
       this.#leave(p);
       p.ws.close(code, reason);
@@ -199,21 +219,21 @@ export class CallHub {
     const p: Participant = {
       ...who_,
       ws,
-      logId: storage.appointments.callJoined(who_.appointmentId, who_.id, now),
+      logId: this.#cleared
+        .then(() => storage.appointments.callJoined(who_.appointmentId, who_.id, now))
+        .catch((error: unknown) => {
+          this.#o.log.error(`Appel ${who_.appointmentId} : arrivée non enregistrée`, error);
+          return null;
+        }),
+      introduced: false,
       alive: true,
       left: false,
       windowStart: now,
       messages: 0,
     };
-    const peers = [...room.values()];
     room.set(p.id, p);
-    this.#send(p, {
-      type: 'ready',
-      self: who(p),
-      peers: peers.map(who),
-      iceServers: this.#o.iceServers,
-    });
-    for (const peer of peers) this.#send(peer, { type: 'peer-joined', ...who(p) });
+    // Introduced once the arrival is logged: whoever is told they are here finds it in the presence.
+    void p.logId.then(() => this.#introduce(p));
 
     ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(p, data, isBinary));
     ws.on('pong', () => {
@@ -253,21 +273,39 @@ export class CallHub {
       return;
     }
     for (const other of this.#rooms.get(p.appointmentId)?.values() ?? [])
-      if (other !== p && other.ws.readyState === other.ws.OPEN) other.ws.send(raw);
+      if (other !== p && p.introduced && other.introduced && other.ws.readyState === other.ws.OPEN)
+        other.ws.send(raw);
+  }
+
+  /** Tells a newcomer who is there, and them that it came. */
+  #introduce(p: Participant): void {
+    if (p.left) return;
+    const room = this.#rooms.get(p.appointmentId);
+    if (!room || room.get(p.id) !== p) return;
+    const peers = [...room.values()].filter((other) => other !== p && other.introduced);
+    p.introduced = true;
+    this.#send(p, {
+      type: 'ready',
+      self: who(p),
+      peers: peers.map(who),
+      iceServers: this.#o.iceServers,
+    });
+    for (const peer of peers) this.#send(peer, { type: 'peer-joined', ...who(p) });
   }
 
   #leave(p: Participant): void {
     if (p.left) return;
     p.left = true;
-    try {
-      this.#o.storage.appointments.callLeft(p.logId, this.#o.clock.now());
-    } catch (error) {
-      this.#o.log.error(`Appel ${p.appointmentId} : départ non enregistré`, error);
-    }
+    const { storage, clock, log } = this.#o;
+    const at = clock.now();
+    void p.logId
+      .then((logId) => (logId === null ? undefined : storage.appointments.callLeft(logId, at)))
+      .catch((error: unknown) => log.error(`Appel ${p.appointmentId} : départ non enregistré`, error));
     const room = this.#rooms.get(p.appointmentId);
     if (!room || room.get(p.id) !== p) return;
     room.delete(p.id);
     if (room.size === 0) this.#rooms.delete(p.appointmentId);
+    if (!p.introduced) return;
     for (const other of room.values()) this.#send(other, { type: 'peer-left', id: p.id });
   }
 
@@ -285,11 +323,14 @@ export class CallHub {
           continue;
         }
         // A signed-out or expired session ends the call at the next round.
-        if (!this.#o.storage.sessions.find(p.sessionId, now)) {
-          this.#leave(p);
-          p.ws.close(CALL_CLOSE.sessionEnded, 'session terminée');
-          continue;
-        }
+        void this.#o.storage.sessions.find(p.sessionId, now).then(
+          (session) => {
+            if (session || p.left) return;
+            this.#leave(p);
+            p.ws.close(CALL_CLOSE.sessionEnded, 'session terminée');
+          },
+          (error: unknown) => this.#o.log.error('Vérification de session impossible', error),
+        );
         p.alive = false;
         p.ws.ping();
       }

@@ -96,10 +96,10 @@ describe('demo seed', () => {
     }[];
     const bilan = list.find((a) => a.kind === 'bilan')!;
     const secret = new Y.Doc();
-    for (const u of server.storage.docs.load(bilan.privateDoc)) Y.applyUpdate(secret, u);
+    for (const u of await server.storage.docs.load(bilan.privateDoc)) Y.applyUpdate(secret, u);
     expect(notesText(privateNotes(secret))).toContain('légitimité');
     const shared = new Y.Doc();
-    for (const u of server.storage.docs.load(bilan.sharedDoc)) Y.applyUpdate(shared, u);
+    for (const u of await server.storage.docs.load(bilan.sharedDoc)) Y.applyUpdate(shared, u);
     expect(notesText(privateNotes(shared))).toBe('');
   });
 
@@ -258,6 +258,6 @@ describe('demo seed', () => {
     const again = await seedDemo(server.storage);
     expect(again.seeded).toBe(false);
     expect(again.accounts).toHaveLength(3);
-    expect(server.storage.users.count()).toBe(3);
+    expect(await server.storage.users.count()).toBe(3);
   });
 });

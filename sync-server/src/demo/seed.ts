@@ -336,17 +336,19 @@ function demoDate(now: number, days: number): string {
  */
 export async function seedDemo(storage: Storage, now: number = Date.now()): Promise<DemoResult> {
   const accounts = Object.values(DEMO_ACCOUNTS).map(({ email, name, role }) => ({ email, name, role }));
-  if (storage.users.count() > 0) {
-    return { seeded: false, accounts: storage.users.findByEmail(DEMO_ACCOUNTS.coach.email) ? accounts : [] };
+  if ((await storage.users.count()) > 0) {
+    const seededBefore = (await storage.users.findByEmail(DEMO_ACCOUNTS.coach.email)) !== null;
+    return { seeded: false, accounts: seededBefore ? accounts : [] };
   }
   const hashes = await Promise.all(accounts.map(() => hashPassword(DEMO_PASSWORD)));
-  storage.transaction(() => {
+  // Only database writes in here: on PostgreSQL the transaction may run again, ids included.
+  await storage.transaction(async () => {
     const ids = new Map<string, string>();
-    accounts.forEach((account, i) => {
-      const user = storage.users.create({ ...account, passwordHash: hashes[i]! });
+    for (const [i, account] of accounts.entries()) {
+      const user = await storage.users.create({ ...account, passwordHash: hashes[i]! });
       ids.set(account.email, user.id);
-      if (user.role === 'coach') storage.organisations.createForCoach(user, now);
-    });
+      if (user.role === 'coach') await storage.organisations.createForCoach(user, now);
+    }
     const idOf = (person: DemoPerson): string => ids.get(DEMO_ACCOUNTS[person].email)!;
     const actorOf = (person: DemoPerson): Actor => ({
       id: idOf(person) as UserId,
@@ -357,19 +359,19 @@ export async function seedDemo(storage: Storage, now: number = Date.now()): Prom
     const coach = actorOf('coach');
     const exercises = demoExercises();
     for (const item of [...LIBRARY, ...exercises.map(exerciseItem)])
-      storage.library.create(newId(), coachId, item, now);
+      await storage.library.create(newId(), coachId, item, now);
 
     const accompaniments = new Map<DemoPerson, { id: AccompanimentId; phases: string[] }>();
     for (const demo of ACCOMPANIMENTS) {
       const id = newId<'AccompanimentId'>() as AccompanimentId;
-      storage.accompaniments.create({
+      await storage.accompaniments.create({
         id,
         title: demo.title,
         kind: demo.kind,
         hoursBudget: demo.hoursBudget,
         coachId,
       });
-      storage.accompaniments.setLearner(id, idOf(demo.learner));
+      await storage.accompaniments.setLearner(id, idOf(demo.learner));
 
       const shared = new Y.Doc();
       initSharedDoc(shared, { title: demo.title, kind: demo.kind, hoursBudget: demo.hoursBudget });
@@ -403,20 +405,20 @@ export async function seedDemo(storage: Storage, now: number = Date.now()): Prom
       for (const text of demo.privateNotes) appendNoteParagraph(privateNotes(secret), text);
 
       const names = docNames(id);
-      storage.docs.append(names.shared, Y.encodeStateAsUpdate(shared));
-      storage.docs.append(names.private, Y.encodeStateAsUpdate(secret));
+      await storage.docs.append(names.shared, Y.encodeStateAsUpdate(shared));
+      await storage.docs.append(names.private, Y.encodeStateAsUpdate(secret));
       accompaniments.set(demo.learner, { id, phases: phases.map((p) => p.title) });
       shared.destroy();
       secret.destroy();
     }
 
-    seedScheduling(storage, {
+    await seedScheduling(storage, {
       coachId,
       leaId: idOf('lea'),
       accompaniment: accompaniments.get('lea')!,
       now,
     });
-    seedWorkshop(storage, {
+    await seedWorkshop(storage, {
       actors: { coach, lea: actorOf('lea'), karim: actorOf('karim') },
       participants: (['lea', 'karim'] as const).map((learner) => ({
         learner,
@@ -451,7 +453,7 @@ function seedExercise(
 }
 
 /** Claire's opening hours, Léa's sessions (held ones signed by both) and the time Léa spent on her own. */
-function seedScheduling(
+async function seedScheduling(
   storage: Storage,
   input: {
     coachId: string;
@@ -459,16 +461,16 @@ function seedScheduling(
     accompaniment: { id: AccompanimentId; phases: string[] };
     now: number;
   },
-): void {
+): Promise<void> {
   const { coachId, leaId, accompaniment, now } = input;
   // Through the same validation as the API, so that the demo never stores hours the settings page refuses.
   const availability = parseAvailability({ timeZone: DEFAULT_TIME_ZONE, weekly: WEEKLY, exceptions: [] });
   if (!availability.ok) throw new Error(availability.error);
-  storage.availabilities.put(coachId, { ...availability.value, reminderHours: 24 }, now - 30 * DAY);
+  await storage.availabilities.put(coachId, { ...availability.value, reminderHours: 24 }, now - 30 * DAY);
 
   for (const demo of LEA_APPOINTMENTS) {
     const start = fromLocal(demoDate(now, demo.days), demo.at, DEFAULT_TIME_ZONE);
-    const booked = storage.appointments.book(
+    const booked = await storage.appointments.book(
       {
         id: newId(),
         accompanimentId: accompaniment.id,
@@ -484,7 +486,7 @@ function seedScheduling(
     if (booked === 'taken') throw new Error('rendez-vous de démonstration en conflit');
     if (!demo.held) continue;
     const end = booked.end;
-    storage.appointments.markHeld(booked, {
+    await storage.appointments.markHeld(booked, {
       minutes: demo.minutes,
       phase: booked.phase,
       byUserId: coachId,
@@ -498,7 +500,7 @@ function seedScheduling(
     ] as const) {
       if (!signatureBox(signature)) throw new Error('signature de démonstration illisible');
       const at = end + after * MINUTE;
-      storage.attendance.append({
+      await storage.attendance.append({
         accompanimentId: accompaniment.id,
         appointmentId: booked.id,
         userId,
@@ -515,7 +517,7 @@ function seedScheduling(
   }
 
   for (const entry of LEA_PERSONAL_TIME)
-    storage.personalTime.add({
+    await storage.personalTime.add({
       id: newId(),
       accompanimentId: accompaniment.id,
       userId: leaId,
@@ -530,14 +532,14 @@ function seedScheduling(
  * The workshop with Léa and Karim: the shared document (programme, board notes, a prompt, a poll), each
  * participant's private answers document, and their anonymous votes kept by the server.
  */
-function seedWorkshop(
+async function seedWorkshop(
   storage: Storage,
   input: {
     actors: Record<DemoPerson, Actor>;
     participants: { learner: 'lea' | 'karim'; accompanimentId: AccompanimentId }[];
     now: number;
   },
-): void {
+): Promise<void> {
   const { actors, participants, now } = input;
   const id = newId<'WorkshopId'>() as WorkshopId;
   const createdAt = now - 3 * DAY;
@@ -560,10 +562,10 @@ function seedWorkshop(
     postMessage(doc, actors[author], text, undefined, createdAt + (10 + i * 120) * MINUTE),
   );
 
-  storage.workshops.create({ id, coachId: actors.coach.id, title: WORKSHOP.title, now: createdAt });
+  await storage.workshops.create({ id, coachId: actors.coach.id, title: WORKSHOP.title, now: createdAt });
   for (const { learner, accompanimentId } of participants) {
     const actor = actors[learner];
-    storage.workshops.addParticipant(id, actor.id, accompanimentId, createdAt);
+    await storage.workshops.addParticipant(id, actor.id, accompanimentId, createdAt);
 
     const answers = new Y.Doc();
     setPrivateAnswer(answers, promptId, WORKSHOP.answers[learner], createdAt + 20 * MINUTE);
@@ -577,12 +579,12 @@ function seedWorkshop(
         fromPromptId: promptId,
       });
     }
-    storage.docs.append(workshopAnswersDocName(id, actor.id), Y.encodeStateAsUpdate(answers));
+    await storage.docs.append(workshopAnswersDocName(id, actor.id), Y.encodeStateAsUpdate(answers));
     answers.destroy();
 
     const option = poll.options.find((o) => o.label === WORKSHOP.poll.votes[learner]);
-    if (option) storage.workshops.vote(id, pollId, actor.id, option.id);
+    if (option) await storage.workshops.vote(id, pollId, actor.id, option.id);
   }
-  storage.docs.append(workshopDocNames(id).shared, Y.encodeStateAsUpdate(doc));
+  await storage.docs.append(workshopDocNames(id).shared, Y.encodeStateAsUpdate(doc));
   doc.destroy();
 }

@@ -22,14 +22,15 @@ export interface ActivityData extends CommonFacts {
 const MODES = { video: 'visio', onsite: 'sur place', phone: 'téléphone' } as const;
 const SESSION_STATUS = { booked: 'à venir', held: 'tenue', cancelled: 'annulée' } as const;
 
-export function activityData(storage: Storage, acc: Accompaniment, now: number): ActivityData {
-  const facts = commonFacts(storage, acc, now);
+export async function activityData(storage: Storage, acc: Accompaniment, now: number): Promise<ActivityData> {
+  const facts = await commonFacts(storage, acc, now);
   const summary = hoursSummary({
     kind: acc.kind,
     hoursBudget: acc.hoursBudget,
-    held: storage.appointments.heldSessions(acc.id),
-    personal: storage.personalTime.list(acc.id),
+    held: await storage.appointments.heldSessions(acc.id),
+    personal: await storage.personalTime.list(acc.id),
   });
+  const appointments = await storage.appointments.listForAccompaniment(acc.id);
   const progress = acc.progress ?? { stepsDone: 0, stepsTotal: 0, byPhase: [] };
   return {
     ...facts,
@@ -37,8 +38,7 @@ export function activityData(storage: Storage, acc: Accompaniment, now: number):
     personalMinutes: summary.personalMinutes,
     warning: summary.warning,
     byPhaseMinutes: summary.byPhase,
-    sessions: storage.appointments
-      .listForAccompaniment(acc.id)
+    sessions: appointments
       .sort((a, b) => a.start - b.start)
       .map((a) => ({
         start: a.start,

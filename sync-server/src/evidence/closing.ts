@@ -71,8 +71,8 @@ export function agreementText(input: {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** A document as stored (its rooms are closed): row count, final state hash, and `read` of its content. */
-function readStored<T>(storage: Storage, name: string, read: ((doc: Doc) => T) | null) {
-  const updates = storage.docs.load(name);
+async function readStored<T>(storage: Storage, name: string, read: ((doc: Doc) => T) | null) {
+  const updates = await storage.docs.load(name);
   const doc = new Doc();
   try {
     for (const update of updates) applyUpdate(doc, update);
@@ -103,16 +103,20 @@ export async function performClosing(
   closedBy: string,
 ): Promise<ClosingProof> {
   const { storage, sync, fileStore, clock, log } = deps;
-  const record = storage.closings.find(acc.id);
+  const record = await storage.closings.find(acc.id);
   if (!record || record.agreedAt === null || !record.agreedBy) throw new Error('clôture non acceptée');
+  const { agreedAt, agreedBy } = record;
   const keep = record.keep ?? [];
   const names = docNames(acc.id as AccompanimentId);
+  const now = clock.now();
 
-  // 1. Without yielding: close the rooms (pending writes stored first), read what stays of the documents,
-  //    and refuse them from now on — no client nor API call can write to them in between.
-  for (const name of [names.shared, names.private]) sync?.closeDocument(name, 'accompagnement clôturé');
-  const shared = readStored<SharedReading>(storage, names.shared, (doc) => {
-    const validations = storage.synthesisValidations.list(acc.id);
+  // 1. Lock first: from then on the documents are refused (410 over /sync, 409 through the API), so once
+  //    their rooms are closed (pending writes stored first) nothing can write to them any more; then read
+  //    what stays of them from the log and keep the facts the evidence pack needs.
+  await storage.closings.lock(acc.id, now, null);
+  for (const name of [names.shared, names.private]) await sync?.closeDocument(name, 'accompagnement clôturé');
+  const validations = await storage.synthesisValidations.list(acc.id);
+  const shared = await readStored<SharedReading>(storage, names.shared, (doc) => {
     const last = validations.at(-1);
     const hash = synthesisHash(synthesisCanonicalText(doc));
     return {
@@ -130,26 +134,23 @@ export async function performClosing(
       exercises: keep.includes('exercises') ? readExercises(doc) : [],
     };
   });
-  const priv = readStored(storage, names.private, null);
-  const now = clock.now();
-  storage.closings.lock(acc.id, now, shared.value?.facts ?? null);
+  const priv = await readStored(storage, names.private, null);
+  await storage.closings.lock(acc.id, now, shared.value?.facts ?? null);
 
   // 2. What the learner keeps, rendered and written to the files store (the learner is its uploader, so
   //    they and the coach read it over /api/files while it is kept, FILE4).
   const retainUntil = now + RETENTION_MS;
-  const generated: { kind: KeepChoice; id: string; name: string; bytes: Buffer }[] = [];
   const reading = shared.value;
+  const rendered: { kind: KeepChoice; name: string; bytes: Buffer }[] = [];
   if (reading?.synthesis)
-    generated.push({
+    rendered.push({
       kind: 'synthesis',
-      id: randomUUID(),
       name: 'document-de-synthese.pdf',
       bytes: await renderSynthesisPdf({ ...reading.synthesis, generatedAt: now }),
     });
   if (reading && reading.exercises.length > 0)
-    generated.push({
+    rendered.push({
       kind: 'exercises',
-      id: randomUUID(),
       name: 'exercices-et-reponses.pdf',
       bytes: await renderExercisesPdf({
         accompanimentTitle: acc.title,
@@ -158,59 +159,74 @@ export async function performClosing(
         exercises: reading.exercises,
       }),
     });
-  const kept: KeptFile[] = [];
-  for (const g of generated) {
-    const digest = await fileStore.write(g.id, g.bytes);
-    kept.push({ kind: g.kind, fileId: g.id, name: g.name, sha256: digest, retainUntil });
+  const generated: { kind: KeepChoice; id: string; name: string; bytes: Buffer; sha256: string }[] = [];
+  for (const r of rendered) {
+    const id = randomUUID();
+    generated.push({ ...r, id, sha256: await fileStore.write(id, r.bytes) });
   }
 
-  // 3. One transaction: the updates deleted (zeroed on disk), kept files recorded with their retention date,
-  //    the others' rows deleted, the accompaniment marked closed and the proof written.
+  // 3. One transaction: the updates deleted, kept files recorded with their retention date, the others'
+  //    rows deleted, the accompaniment marked closed and the proof written. The proof is built inside it:
+  //    PostgreSQL may run it again.
   const uploader = acc.learner?.id ?? closedBy;
-  const deletedFiles: string[] = [];
-  const proof: ClosingProof = {
-    closedAt: now,
-    closedBy,
-    agreedAt: record.agreedAt,
-    agreedBy: record.agreedBy,
-    keep,
-    documents: [shared.destroyed, priv.destroyed],
-    deletedFiles,
-    kept,
-  };
-  storage.db.exec('PRAGMA secure_delete = ON');
-  try {
-    storage.transaction(() => {
-      for (const destroyed of proof.documents)
-        destroyed.updates = storage.closings.destroyDocument(destroyed.name);
+  const generatedIds = new Set(generated.map((g) => g.id));
+  const proof = await storage.transaction(async () => {
+    // SQLite zeroes the pages it frees while `secure_delete` is on; the transaction holds the only
+    // connection, so the setting applies to this closing's deletions alone. PostgreSQL has no such
+    // setting: its deleted rows stay in the table's pages until VACUUM (autovacuum) reclaims them.
+    const sqlite = storage.sqlite;
+    const secureDelete = Number(sqlite?.prepare('PRAGMA secure_delete').get()?.['secure_delete'] ?? 0) || 0;
+    sqlite?.exec('PRAGMA secure_delete = ON');
+    try {
+      const documents: DestroyedDocument[] = [];
+      for (const stored of [shared.destroyed, priv.destroyed])
+        documents.push({ ...stored, updates: await storage.closings.destroyDocument(stored.name) });
+      const kept: KeptFile[] = [];
       for (const g of generated) {
-        storage.files.create({
+        await storage.files.create({
           id: g.id,
           uploaderId: uploader,
           accompanimentId: acc.id,
           name: g.name,
           size: g.bytes.length,
           type: 'application/pdf',
-          sha256: kept.find((k) => k.fileId === g.id)!.sha256,
+          sha256: g.sha256,
           createdAt: now,
         });
-        storage.retention.add({ fileId: g.id, accompanimentId: acc.id, kind: g.kind, retainUntil });
+        await storage.retention.add({ fileId: g.id, accompanimentId: acc.id, kind: g.kind, retainUntil });
+        kept.push({ kind: g.kind, fileId: g.id, name: g.name, sha256: g.sha256, retainUntil });
       }
-      const generatedIds = new Set(generated.map((g) => g.id));
-      for (const file of storage.retention.accompanimentFiles(acc.id)) {
+      const deletedFiles: string[] = [];
+      for (const file of await storage.retention.accompanimentFiles(acc.id)) {
         if (generatedIds.has(file.id)) continue;
         if (keep.includes('files')) {
-          storage.retention.add({ fileId: file.id, accompanimentId: acc.id, kind: 'files', retainUntil });
+          await storage.retention.add({
+            fileId: file.id,
+            accompanimentId: acc.id,
+            kind: 'files',
+            retainUntil,
+          });
           kept.push({ kind: 'files', fileId: file.id, name: file.name, sha256: file.sha256, retainUntil });
-        } else if (storage.retention.deleteFile(file.id)) deletedFiles.push(file.id);
+        } else if (await storage.retention.deleteFile(file.id)) deletedFiles.push(file.id);
       }
-      storage.accompaniments.markClosed(acc.id, now);
-      if (!storage.closings.finish(acc.id, proof)) throw new Error('preuve de clôture déjà écrite');
-    });
-  } finally {
-    storage.db.exec('PRAGMA secure_delete = OFF');
-  }
-  for (const id of deletedFiles)
+      const written: ClosingProof = {
+        closedAt: now,
+        closedBy,
+        agreedAt,
+        agreedBy,
+        keep,
+        documents,
+        deletedFiles,
+        kept,
+      };
+      await storage.accompaniments.markClosed(acc.id, now);
+      if (!(await storage.closings.finish(acc.id, written))) throw new Error('preuve de clôture déjà écrite');
+      return written;
+    } finally {
+      sqlite?.exec(`PRAGMA secure_delete = ${secureDelete}`);
+    }
+  });
+  for (const id of proof.deletedFiles)
     await fileStore.remove(id).catch((error: unknown) => log.error(`Fichier ${id} non supprimé`, error));
   return proof;
 }

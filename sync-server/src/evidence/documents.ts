@@ -4,12 +4,21 @@ import { Doc, applyUpdate, listExercises } from '@compagnon/model';
 import type { Storage } from '../storage/storage.ts';
 import type { SyncHub } from '../sync/hub.ts';
 
-export function withDoc<T>(storage: Storage, sync: SyncHub | null, name: string, read: (doc: Doc) => T): T {
+export async function withDoc<T>(
+  storage: Storage,
+  sync: SyncHub | null,
+  name: string,
+  read: (doc: Doc) => T,
+): Promise<T> {
   const room = sync?.rooms.get(name);
   if (room && !room.destroyed) return read(room.doc);
+  const updates = await storage.docs.load(name);
+  // The room may have been loaded while the log was read: it then holds the latest edits.
+  const loaded = sync?.rooms.get(name);
+  if (loaded && !loaded.destroyed) return read(loaded.doc);
   const doc = new Doc();
   try {
-    for (const update of storage.docs.load(name)) applyUpdate(doc, update);
+    for (const update of updates) applyUpdate(doc, update);
     return read(doc);
   } finally {
     doc.destroy();

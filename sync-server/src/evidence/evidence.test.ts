@@ -27,7 +27,7 @@ let colleagueAcc: string;
 
 const advanceTo = (iso: string) =>
   server.clockControl!.advance(Math.max(0, Date.parse(iso) - server.clock.now()));
-const acc = () => server.storage.accompaniments.find(f.accompaniment.id)!;
+const acc = async () => (await server.storage.accompaniments.find(f.accompaniment.id))!;
 
 beforeAll(async () => {
   server = await startTestServer({ clock: clockFrom('2026-10-19T06:00:00Z'), clockControl: true });
@@ -60,13 +60,13 @@ beforeAll(async () => {
   expect((await f.coach.post(`/api/appointments/${second.id}/held`, {})).status).toBe(201);
 
   const learner = { id: f.ids.learner, name: 'Léa Test' };
-  fillDocuments(server, f.accompaniment, { coach: { id: f.ids.coach, name: 'Coach A' }, learner });
+  await fillDocuments(server, f.accompaniment, { coach: { id: f.ids.coach, name: 'Coach A' }, learner });
   expect(
     (await f.learner.post(`/api/accompaniments/${f.accompaniment.id}/synthesis/validation`)).status,
   ).toBe(201);
   // The progress projection follows the pathway within 500 ms (PATH2).
   await until(
-    async () => acc().progress?.stepsTotal,
+    async () => (await acc()).progress?.stepsTotal,
     (total) => total === 1,
   );
 
@@ -93,7 +93,7 @@ afterAll(() => server.dispose());
 describe('[EVID1] the certificat de réalisation', () => {
   it('names the organisation, the learner, the action and its nature, the dates of the held sessions and the hours', async () => {
     const text = shownText(
-      await renderCertificatePdf(commonFacts(server.storage, acc(), server.clock.now()), PLAIN),
+      await renderCertificatePdf(await commonFacts(server.storage, await acc(), server.clock.now()), PLAIN),
     );
     expect(text).toContain('Certificat de réalisation');
     expect(text).toContain('Structure de Coach A');
@@ -118,7 +118,7 @@ describe('[EVID1] the certificat de réalisation', () => {
     });
     expect(patched.status).toBe(200);
     const text = shownText(
-      await renderCertificatePdf(commonFacts(server.storage, acc(), server.clock.now()), PLAIN),
+      await renderCertificatePdf(await commonFacts(server.storage, await acc(), server.clock.now()), PLAIN),
     );
     expect(text).toContain('1 octobre 2026 au 15 décembre 2026');
     expect(text).toContain('Compte personnel de formation (CPF)');
@@ -142,7 +142,7 @@ describe('[EVID1] the certificat de réalisation', () => {
 
 describe('[EVID2] the Qualiopi evidence pack', () => {
   it('merges adaptations, co-built documents, follow-ups, attendance and its verification in one dated timeline', async () => {
-    const data = evidencePackData(server.storage, server.sync, acc(), server.clock.now());
+    const data = await evidencePackData(server.storage, server.sync, await acc(), server.clock.now());
     const texts = data.timeline.map((i) => i.text);
     expect(texts).toEqual(
       expect.arrayContaining([
@@ -167,7 +167,7 @@ describe('[EVID2] the Qualiopi evidence pack', () => {
   });
 
   it('never carries the text of notes, exercise answers, the synthesis, messages, reasons of adaptations or private notes', async () => {
-    const data = evidencePackData(server.storage, server.sync, acc(), server.clock.now());
+    const data = await evidencePackData(server.storage, server.sync, await acc(), server.clock.now());
     expect(leakedMarker(JSON.stringify(data))).toBeNull();
     expect(leakedMarker(shownText(await renderEvidencePackPdf(data, PLAIN)))).toBeNull();
   });
@@ -190,7 +190,7 @@ describe('[EVID2] the Qualiopi evidence pack', () => {
 describe('[EVID3] the activity report', () => {
   it('gives the hours, the sessions and the progress', async () => {
     const text = shownText(
-      await renderActivityPdf(activityData(server.storage, acc(), server.clock.now()), PLAIN),
+      await renderActivityPdf(await activityData(server.storage, await acc(), server.clock.now()), PLAIN),
     );
     expect(text).toContain('Rapport d’activité');
     expect(text).toContain('Réalisées avec le prestataire : ');
@@ -209,8 +209,8 @@ describe('[EVID3] the activity report', () => {
   });
 
   it('[AUDIT2] each download is in the audit log', async () => {
-    const entries = server.storage.audit.list(
-      server.storage.organisations.membershipOf(f.ids.coach)!.organisation.id,
+    const entries = await server.storage.audit.list(
+      (await server.storage.organisations.membershipOf(f.ids.coach))!.organisation.id,
       { from: 0, to: Number.MAX_SAFE_INTEGER },
     );
     const downloads = entries.filter((e) => e.action === 'export.downloaded').map((e) => e.summary);

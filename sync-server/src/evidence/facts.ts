@@ -53,14 +53,16 @@ export interface CommonFacts {
 }
 
 /** The organisation of the accompaniment's coach (ORG1); every coach belongs to one. */
-export function organisationOf(storage: Storage, acc: Accompaniment): { id: string; name: string } | null {
-  const membership = storage.organisations.membershipOf(acc.coach.id);
+export async function organisationOf(
+  storage: Storage,
+  acc: Accompaniment,
+): Promise<{ id: string; name: string } | null> {
+  const membership = await storage.organisations.membershipOf(acc.coach.id);
   return membership ? { id: membership.organisation.id, name: membership.organisation.name } : null;
 }
 
-export function commonFacts(storage: Storage, acc: Accompaniment, now: number): CommonFacts {
-  const held = storage.appointments
-    .listForAccompaniment(acc.id)
+export async function commonFacts(storage: Storage, acc: Accompaniment, now: number): Promise<CommonFacts> {
+  const held = (await storage.appointments.listForAccompaniment(acc.id))
     .filter((a) => a.status === 'held')
     .sort((a, b) => a.start - b.start);
   const first = held[0];
@@ -69,12 +71,12 @@ export function commonFacts(storage: Storage, acc: Accompaniment, now: number): 
     accompanimentId: acc.id,
     accompanimentTitle: acc.title,
     kind: acc.kind,
-    organisationName: organisationOf(storage, acc)?.name ?? `Structure de ${acc.coach.name}`,
+    organisationName: (await organisationOf(storage, acc))?.name ?? `Structure de ${acc.coach.name}`,
     learnerName: acc.learner?.name ?? null,
     coachName: acc.coach.name,
     funder: acc.funder,
     status: acc.status,
-    timeZone: storage.availabilities.get(acc.coach.id).timeZone,
+    timeZone: (await storage.availabilities.get(acc.coach.id)).timeZone,
     period: {
       start: acc.startDate ? { date: acc.startDate } : first ? { at: first.start } : null,
       end: acc.endDate ? { date: acc.endDate } : last ? { at: last.end } : null,

@@ -56,19 +56,20 @@ const SURVEY_KINDS: Record<string, string> = {
 const quoted = (title: string): string => `« ${title.replace(/\s+/g, ' ').trim()} »`;
 
 /** Survey dates, when this server keeps surveys; null when the table is absent. */
-function surveyFacts(
+async function surveyFacts(
   storage: Storage,
   accompanimentId: string,
-): { kind: string; sentAt: number; answeredAt: number | null }[] | null {
+): Promise<{ kind: string; sentAt: number; answeredAt: number | null }[] | null> {
   try {
-    return storage.db
-      .prepare('SELECT kind, sent_at, answered_at FROM surveys WHERE accompaniment_id = ? ORDER BY sent_at')
-      .all(accompanimentId)
-      .map((row) => ({
-        kind: String(row['kind']),
-        sentAt: Number(row['sent_at']),
-        answeredAt: row['answered_at'] === null ? null : Number(row['answered_at']),
-      }));
+    const rows = await storage.sql.all(
+      'SELECT kind, sent_at, answered_at FROM surveys WHERE accompaniment_id = ? ORDER BY sent_at',
+      accompanimentId,
+    );
+    return rows.map((row) => ({
+      kind: String(row['kind']),
+      sentAt: Number(row['sent_at']),
+      answeredAt: row['answered_at'] === null ? null : Number(row['answered_at']),
+    }));
   } catch {
     return null;
   }
@@ -76,13 +77,13 @@ function surveyFacts(
 
 /** Everything the pack shows, read from SQL (and the exercise titles from the shared document, or from
  * what the closing kept of them once the documents are destroyed). */
-export function evidencePackData(
+export async function evidencePackData(
   storage: Storage,
   sync: SyncHub | null,
   acc: Accompaniment,
   now: number,
-): EvidencePackData {
-  const facts = commonFacts(storage, acc, now);
+): Promise<EvidencePackData> {
+  const facts = await commonFacts(storage, acc, now);
   const items: TimelineItem[] = [];
   const add = (at: number | null, category: TimelineCategory, text: string): void => {
     if (at !== null && Number.isFinite(at)) items.push({ at, category, text });
@@ -98,7 +99,7 @@ export function evidencePackData(
   if (acc.endedAt !== null && acc.status !== 'active')
     add(acc.endedAt, 'Administratif', `Fin de l’accompagnement (${STATUS_LABELS[acc.status]})`);
 
-  for (const a of storage.adaptations.timeline(acc.id)) {
+  for (const a of await storage.adaptations.timeline(acc.id)) {
     const by = a.by ? ` — par ${a.by.name}` : '';
     const reason = a.reason ? ' (motif consigné)' : '';
     add(
@@ -108,25 +109,22 @@ export function evidencePackData(
     );
   }
 
-  const closing = storage.closings.find(acc.id);
+  const closing = await storage.closings.find(acc.id);
   const exercises =
     closing && closing.lockedAt !== null
       ? (closing.facts?.exercises ?? [])
-      : withDoc(storage, sync, docNames(acc.id as AccompanimentId).shared, exerciseFacts);
+      : await withDoc(storage, sync, docNames(acc.id as AccompanimentId).shared, exerciseFacts);
   for (const e of exercises) {
     add(e.placedAt, 'Co-construction', `Exercice proposé : ${quoted(e.title)}`);
     add(e.submittedAt, 'Co-construction', `Exercice rendu : ${quoted(e.title)}`);
   }
-  storage.synthesisValidations
-    .list(acc.id)
-    .forEach((v) =>
-      add(
-        v.validatedAt,
-        'Co-construction',
-        `Document de synthèse validé par ${v.by.name} (version ${v.version})`,
-      ),
+  for (const v of await storage.synthesisValidations.list(acc.id))
+    add(
+      v.validatedAt,
+      'Co-construction',
+      `Document de synthèse validé par ${v.by.name} (version ${v.version})`,
     );
-  for (const consent of storage.synthesisConsents.list(acc.id)) {
+  for (const consent of await storage.synthesisConsents.list(acc.id)) {
     add(
       consent.consentedAt,
       'Co-construction',
@@ -134,7 +132,7 @@ export function evidencePackData(
     );
     add(consent.revokedAt, 'Co-construction', 'Accord de transmission de la synthèse retiré');
   }
-  for (const send of storage.synthesisConsents.sends(acc.id))
+  for (const send of await storage.synthesisConsents.sends(acc.id))
     add(
       send.sentAt,
       'Co-construction',
@@ -143,9 +141,9 @@ export function evidencePackData(
         : 'Envoi de la synthèse non abouti',
     );
 
-  for (const appointment of storage.appointments.listForAccompaniment(acc.id)) {
+  for (const appointment of await storage.appointments.listForAccompaniment(acc.id)) {
     const when = (ms: number | null) => (ms === null ? '—' : frenchDayTime(ms, tz));
-    for (const change of storage.appointments.changes(appointment.id)) {
+    for (const change of await storage.appointments.changes(appointment.id)) {
       const reason = change.reason ? ` — motif : ${change.reason}` : '';
       switch (change.kind) {
         case 'booked':
@@ -189,7 +187,7 @@ export function evidencePackData(
     }
   }
 
-  const records = storage.attendance.listForAccompaniment(acc.id);
+  const records = await storage.attendance.listForAccompaniment(acc.id);
   for (const r of records) {
     const how = r.method === 'drawn' ? 'signature tracée' : 'présence confirmée';
     const correction =
@@ -201,7 +199,7 @@ export function evidencePackData(
     );
   }
 
-  const surveys = surveyFacts(storage, acc.id);
+  const surveys = await surveyFacts(storage, acc.id);
   for (const s of surveys ?? []) {
     const kind = SURVEY_KINDS[s.kind] ?? '';
     add(s.sentAt, 'Satisfaction', `Questionnaire de satisfaction ${kind} envoyé`.replace(/\s+/g, ' '));

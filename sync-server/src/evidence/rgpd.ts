@@ -42,16 +42,21 @@ export function pseudonymOf(userId: string): string {
   return `Personne anonymisée ${createHash('sha256').update(userId).digest('hex').slice(0, 8)}`;
 }
 
-function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment, role: 'coach' | 'learner') {
+async function accompanimentExport(
+  deps: EvidenceDeps,
+  user: User,
+  acc: Accompaniment,
+  role: 'coach' | 'learner',
+) {
   const { storage, sync } = deps;
   const names = docNames(acc.id as AccompanimentId);
-  const closing = storage.closings.find(acc.id);
+  const closing = await storage.closings.find(acc.id);
   const closed = closing !== null && closing.lockedAt !== null;
   // Read through the model's readers, from the live room or the log; the private document only for a coach.
   const documents = closed
     ? null
     : {
-        ...withDoc(storage, sync, names.shared, (doc) => ({
+        ...(await withDoc(storage, sync, names.shared, (doc) => ({
           pathway: readPathway(doc).map((phase) => ({
             phase: phase.title,
             steps: phase.steps.map((step) => ({
@@ -75,10 +80,10 @@ function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment,
             text: m.text,
             attachments: (m.attachments ?? []).map((a) => a.name),
           })),
-        })),
+        }))),
         privateNotes:
           role === 'coach'
-            ? withDoc(storage, sync, names.private, (doc) => notesText(privateNotes(doc)))
+            ? await withDoc(storage, sync, names.private, (doc) => notesText(privateNotes(doc)))
             : null,
       };
   return {
@@ -96,7 +101,7 @@ function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment,
     endDate: acc.endDate,
     closedAt: iso(closing?.proof?.closedAt ?? null),
     documents,
-    appointments: storage.appointments.listForAccompaniment(acc.id).map((a) => ({
+    appointments: (await storage.appointments.listForAccompaniment(acc.id)).map((a) => ({
       start: iso(a.start),
       end: iso(a.end),
       mode: a.mode,
@@ -105,8 +110,7 @@ function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment,
       countedMinutes: a.countedMinutes,
     })),
     // Only the caller's own signatures: the other person's belong to them.
-    attendance: storage.attendance
-      .listForAccompaniment(acc.id)
+    attendance: (await storage.attendance.listForAccompaniment(acc.id))
       .filter((r) => r.userId === user.id)
       .map((r) => ({
         seq: r.seq,
@@ -120,14 +124,16 @@ function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment,
       })),
     personalTime:
       role === 'learner'
-        ? storage.personalTime.list(acc.id).map(({ date, minutes, note }) => ({ date, minutes, note }))
+        ? (await storage.personalTime.list(acc.id)).map(({ date, minutes, note }) => ({
+            date,
+            minutes,
+            note,
+          }))
         : [],
-    synthesisValidations: storage.synthesisValidations
-      .list(acc.id)
+    synthesisValidations: (await storage.synthesisValidations.list(acc.id))
       .filter((v) => v.by.id === user.id)
       .map((v) => ({ validatedAt: iso(v.validatedAt), hash: v.hash })),
-    consents: storage.synthesisConsents
-      .list(acc.id)
+    consents: (await storage.synthesisConsents.list(acc.id))
       .filter((c) => c.by.id === user.id)
       .map((c) => ({
         recipientName: c.recipientName,
@@ -136,7 +142,7 @@ function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment,
         consentedAt: iso(c.consentedAt),
         revokedAt: iso(c.revokedAt),
       })),
-    keptFiles: storage.retention.kept(acc.id).map((f) => ({
+    keptFiles: (await storage.retention.kept(acc.id)).map((f) => ({
       fileId: f.fileId,
       kind: f.kind,
       retainUntil: iso(f.retainUntil),
@@ -145,47 +151,47 @@ function accompanimentExport(deps: EvidenceDeps, user: User, acc: Accompaniment,
 }
 
 /** The survey answers of a learner, when this server keeps surveys (RGPD1). */
-function surveyAnswers(deps: EvidenceDeps, userId: string): unknown[] {
+async function surveyAnswers(deps: EvidenceDeps, userId: string): Promise<unknown[]> {
   try {
-    return deps.storage.db
-      .prepare(
-        `SELECT s.kind, s.sent_at, s.answered_at, a.answers FROM surveys s
-           LEFT JOIN survey_answers a ON a.survey_id = s.id WHERE s.learner_id = ? ORDER BY s.sent_at`,
-      )
-      .all(userId)
-      .map((row) => ({
-        kind: row['kind'],
-        sentAt: iso(Number(row['sent_at'])),
-        answeredAt: row['answered_at'] === null ? null : iso(Number(row['answered_at'])),
-        answers: typeof row['answers'] === 'string' ? (JSON.parse(row['answers']) as unknown) : null,
-      }));
+    const rows = await deps.storage.sql.all(
+      `SELECT s.kind, s.sent_at, s.answered_at, a.answers FROM surveys s
+         LEFT JOIN survey_answers a ON a.survey_id = s.id WHERE s.learner_id = ? ORDER BY s.sent_at`,
+      userId,
+    );
+    return rows.map((row) => ({
+      kind: row['kind'],
+      sentAt: iso(Number(row['sent_at'])),
+      answeredAt: row['answered_at'] === null ? null : iso(Number(row['answered_at'])),
+      answers: typeof row['answers'] === 'string' ? (JSON.parse(row['answers']) as unknown) : null,
+    }));
   } catch {
     return [];
   }
 }
 
 /** Everything the server holds about the caller, readable (RGPD1): nothing of anyone else's accompaniments. */
-export function exportFor(deps: EvidenceDeps, user: User) {
+export async function exportFor(deps: EvidenceDeps, user: User) {
   const { storage, sync } = deps;
-  const membership = storage.organisations.membershipOf(user.id);
-  const accompaniments =
-    user.role === 'coach'
-      ? storage.accompaniments.listForCoach(user.id).map((a) => accompanimentExport(deps, user, a, 'coach'))
-      : storage.accompaniments
-          .listForLearner(user.id)
-          .map((a) => accompanimentExport(deps, user, a, 'learner'));
-  const workshops = storage.workshops.listForUser(user.id).map((w) => {
+  const membership = await storage.organisations.membershipOf(user.id);
+  const role = user.role === 'coach' ? 'coach' : 'learner';
+  const accompaniments: Awaited<ReturnType<typeof accompanimentExport>>[] = [];
+  for (const a of role === 'coach'
+    ? await storage.accompaniments.listForCoach(user.id)
+    : await storage.accompaniments.listForLearner(user.id))
+    accompaniments.push(await accompanimentExport(deps, user, a, role));
+  const workshops = [];
+  for (const w of await storage.workshops.listForUser(user.id)) {
     const isCoach = w.coach.id === user.id;
-    const prompts = withDoc(storage, sync, workshopDocNames(w.id as WorkshopId).shared, listPrompts);
+    const prompts = await withDoc(storage, sync, workshopDocNames(w.id as WorkshopId).shared, listPrompts);
     const answers = isCoach
       ? null
-      : withDoc(
+      : await withDoc(
           storage,
           sync,
           workshopAnswersDocName(w.id as WorkshopId, user.id as UserId),
           readPrivateAnswers,
         );
-    return {
+    workshops.push({
       id: w.id,
       title: w.title,
       role: isCoach ? 'coach' : 'participant',
@@ -196,9 +202,9 @@ export function exportFor(deps: EvidenceDeps, user: User) {
             sharedAt: iso(a.sharedAt),
           }))
         : [],
-    };
-  });
-  const deletion = storage.deletionRequests.find(user.id);
+    });
+  }
+  const deletion = await storage.deletionRequests.find(user.id);
   return {
     format: 'compagnon-export-v1',
     exportedAt: new Date(deps.clock.now()).toISOString(),
@@ -212,10 +218,10 @@ export function exportFor(deps: EvidenceDeps, user: User) {
     organisation: membership
       ? { id: membership.organisation.id, name: membership.organisation.name, role: membership.role }
       : null,
-    settings: user.role === 'coach' ? storage.settings.get(user.id) : null,
+    settings: user.role === 'coach' ? await storage.settings.get(user.id) : null,
     accompaniments,
     workshops,
-    surveys: user.role === 'learner' ? surveyAnswers(deps, user.id) : [],
+    surveys: user.role === 'learner' ? await surveyAnswers(deps, user.id) : [],
     deletionRequest: deletion
       ? {
           requestedAt: iso(deletion.requestedAt),
@@ -246,15 +252,15 @@ export function scheduledFor(now: number): number {
  */
 export async function anonymise(deps: EvidenceDeps, userId: string): Promise<void> {
   const { storage, sync, fileStore, clock, log } = deps;
-  const user = storage.users.findById(userId);
+  const user = await storage.users.findById(userId);
   if (!user) return;
   const now = clock.now();
   if (user.role === 'learner') {
-    for (const acc of storage.accompaniments.listForLearner(userId)) {
-      const record = storage.closings.find(acc.id);
+    for (const acc of await storage.accompaniments.listForLearner(userId)) {
+      const record = await storage.closings.find(acc.id);
       if (record?.proof) continue;
-      if (!record) storage.closings.request(acc.id, userId, now);
-      storage.closings.agree(
+      if (!record) await storage.closings.request(acc.id, userId, now);
+      await storage.closings.agree(
         acc.id,
         userId,
         [],
@@ -263,36 +269,38 @@ export async function anonymise(deps: EvidenceDeps, userId: string): Promise<voi
       );
       await performClosing(deps, acc, userId);
     }
-    const removed: string[] = [];
-    storage.transaction(() => {
-      for (const acc of storage.accompaniments.listForLearner(userId))
-        for (const kept of storage.retention.kept(acc.id)) {
-          storage.retention.markPurged(kept.fileId, now);
-          if (storage.retention.deleteFile(kept.fileId)) removed.push(kept.fileId);
+    // The list is rebuilt on each attempt: PostgreSQL may run the transaction again.
+    const removed = await storage.transaction(async () => {
+      const ids: string[] = [];
+      for (const acc of await storage.accompaniments.listForLearner(userId))
+        for (const kept of await storage.retention.kept(acc.id)) {
+          await storage.retention.markPurged(kept.fileId, now);
+          if (await storage.retention.deleteFile(kept.fileId)) ids.push(kept.fileId);
         }
-      for (const file of storage.retention.uploadedBy(userId))
-        if (storage.retention.deleteFile(file.id)) removed.push(file.id);
+      for (const file of await storage.retention.uploadedBy(userId))
+        if (await storage.retention.deleteFile(file.id)) ids.push(file.id);
+      return ids;
     });
     for (const id of removed)
       await fileStore.remove(id).catch((error: unknown) => log.error(`Fichier ${id} non supprimé`, error));
-    for (const w of storage.workshops.listForUser(userId)) {
+    for (const w of await storage.workshops.listForUser(userId)) {
       const name = workshopAnswersDocName(w.id as WorkshopId, userId as UserId);
-      sync?.closeDocument(name, 'compte effacé');
-      storage.closings.destroyDocument(name);
+      await sync?.closeDocument(name, 'compte effacé');
+      await storage.closings.destroyDocument(name);
     }
   }
-  for (const sessionId of storage.deletionRequests.sessionIds(userId)) {
+  for (const sessionId of await storage.deletionRequests.sessionIds(userId)) {
     sync?.closeSession(sessionId);
     deps.calls?.closeSession(sessionId);
   }
-  storage.transaction(() => {
-    storage.deletionRequests.anonymiseAccount(
+  await storage.transaction(async () => {
+    await storage.deletionRequests.anonymiseAccount(
       userId,
       pseudonymOf(userId),
       `anonyme-${userId}@compagnon.invalid`,
     );
-    storage.deletionRequests.complete(userId, now);
-    storage.audit.record({
+    await storage.deletionRequests.complete(userId, now);
+    await storage.audit.record({
       at: now,
       actorId: userId,
       action: 'rgpd.anonymised',
@@ -313,11 +321,11 @@ export async function runRetention(
 ): Promise<{ purgedFiles: number; anonymised: number }> {
   const { storage, fileStore, log } = deps;
   let purgedFiles = 0;
-  for (const due of storage.retention.due(now)) {
-    const deleted = storage.transaction(() => {
-      storage.retention.markPurged(due.fileId, now);
-      const gone = storage.retention.deleteFile(due.fileId);
-      storage.audit.record({
+  for (const due of await storage.retention.due(now)) {
+    const deleted = await storage.transaction(async () => {
+      await storage.retention.markPurged(due.fileId, now);
+      const gone = await storage.retention.deleteFile(due.fileId);
+      await storage.audit.record({
         at: now,
         actorId: null,
         action: 'retention.purged',
@@ -333,7 +341,7 @@ export async function runRetention(
     purgedFiles++;
   }
   let anonymised = 0;
-  for (const request of storage.deletionRequests.due(now)) {
+  for (const request of await storage.deletionRequests.due(now)) {
     try {
       await anonymise(deps, request.userId);
       anonymised++;

@@ -92,8 +92,8 @@ export class Digest {
   async #pass(now: number): Promise<number> {
     if (inQuietHours(now)) return 0;
     const { storage, mailer } = this.#o;
-    const byRecipient = new Map<string, ReturnType<Storage['messages']['pending']>>();
-    for (const n of storage.messages.pending()) {
+    const byRecipient = new Map<string, Awaited<ReturnType<Storage['messages']['pending']>>>();
+    for (const n of await storage.messages.pending()) {
       const list = byRecipient.get(n.recipientId) ?? [];
       list.push(n);
       byRecipient.set(n.recipientId, list);
@@ -104,21 +104,21 @@ export class Digest {
       // Read since: those messages need no e-mail any more.
       const unread = all.filter((n) => n.lastReadAt === null || n.messageAt > n.lastReadAt);
       if (unread.length === 0) {
-        storage.messages.clear(recipientId, lastId);
+        await storage.messages.clear(recipientId, lastId);
         continue;
       }
-      const last = storage.messages.lastDigest(recipientId);
+      const last = await storage.messages.lastDigest(recipientId);
       if (last !== null && now - last < this.#intervalMs) continue;
-      const user = storage.users.findById(recipientId);
+      const user = await storage.users.findById(recipientId);
       if (!user) {
-        storage.messages.clear(recipientId, lastId);
+        await storage.messages.clear(recipientId, lastId);
         continue;
       }
       const threads: DigestThread[] = [];
       const counts = new Map<string, number>();
       for (const n of unread) counts.set(n.accompanimentId, (counts.get(n.accompanimentId) ?? 0) + 1);
       for (const [accompanimentId, count] of counts) {
-        const acc = storage.accompaniments.find(accompanimentId);
+        const acc = await storage.accompaniments.find(accompanimentId);
         if (!acc) continue;
         threads.push({
           title: acc.title,
@@ -127,14 +127,14 @@ export class Digest {
         });
       }
       if (threads.length === 0) {
-        storage.messages.clear(recipientId, lastId);
+        await storage.messages.clear(recipientId, lastId);
         continue;
       }
       const ok = await mailer.send({ to: user.email, ...digestText(threads) });
       if (!ok) continue;
-      storage.transaction(() => {
-        storage.messages.clear(recipientId, lastId);
-        storage.messages.digestSent(recipientId, now);
+      await storage.transaction(async () => {
+        await storage.messages.clear(recipientId, lastId);
+        await storage.messages.digestSent(recipientId, now);
       });
       sent++;
     }

@@ -1,9 +1,11 @@
 import {
   TEMPLATE_IDS,
   addStepTraced,
+  listAdaptations,
   listPhases,
   listSteps,
   pathwayTemplate,
+  postMessage,
   pullForward,
   setContribution,
   setStepStatus,
@@ -67,7 +69,7 @@ describe('[PATH6] templates', () => {
       });
       expect(r.body).toMatchObject({ adaptations: 0, lastLearnerActivityAt: null, inactive: false });
       const doc = new Y.Doc();
-      for (const u of server.storage.docs.load(r.body.sharedDoc)) Y.applyUpdate(doc, u);
+      for (const u of await server.storage.docs.load(r.body.sharedDoc)) Y.applyUpdate(doc, u);
       expect(listPhases(doc).map((p) => p.title)).toEqual(tpl.phases.map((p) => p.title));
       expect(
         listSteps(doc)
@@ -245,16 +247,19 @@ describe('projections of the shared document', () => {
       by: { id: f.ids.learner, name: 'Léa Test', role: 'learner' },
       reason: 'rendez-vous avancé',
     });
-    const row = server.storage.db
-      .prepare('SELECT by_user_id, declared_by FROM adaptations WHERE kind = ? AND accompaniment_id = ?')
-      .get('pulled-forward', f.accompaniment.id);
+    const row = await server.storage.sql.get(
+      'SELECT by_user_id, declared_by FROM adaptations WHERE kind = ? AND accompaniment_id = ?',
+      'pulled-forward',
+      f.accompaniment.id,
+    );
     expect(row).toEqual({ by_user_id: f.ids.learner, declared_by: f.ids.coach });
     // An entry declared by its true author keeps no declared_by.
-    const honest = server.storage.db
-      .prepare(
-        'SELECT declared_by FROM adaptations WHERE kind = ? AND accompaniment_id = ? AND by_user_id = ?',
-      )
-      .get('added', f.accompaniment.id, f.ids.learner);
+    const honest = await server.storage.sql.get(
+      'SELECT declared_by FROM adaptations WHERE kind = ? AND accompaniment_id = ? AND by_user_id = ?',
+      'added',
+      f.accompaniment.id,
+      f.ids.learner,
+    );
     expect(honest).toEqual({ declared_by: null });
 
     expect((await f.otherCoach.get(`/api/accompaniments/${f.accompaniment.id}/timeline`)).status).toBe(404);
@@ -274,7 +279,7 @@ describe('projections of the shared document', () => {
       template: 'bilan',
     });
     const otherSteps = new Y.Doc();
-    for (const u of server.storage.docs.load(other.body.sharedDoc)) Y.applyUpdate(otherSteps, u);
+    for (const u of await server.storage.docs.load(other.body.sharedDoc)) Y.applyUpdate(otherSteps, u);
     const skipped = await f.coach.post(`/api/accompaniments/${other.body.id}/adaptations`, {
       kind: 'skipped',
       stepId: listSteps(otherSteps)[0]!.id,
@@ -283,8 +288,8 @@ describe('projections of the shared document', () => {
     expect(skipped.status).toBe(201);
 
     server = await server.restart();
-    server.storage.db.prepare('UPDATE accompaniments SET progress = NULL WHERE id = ?').run(other.body.id);
-    server.storage.db.prepare('DELETE FROM adaptations WHERE accompaniment_id = ?').run(other.body.id);
+    await server.storage.sql.run('UPDATE accompaniments SET progress = NULL WHERE id = ?', other.body.id);
+    await server.storage.sql.run('DELETE FROM adaptations WHERE accompaniment_id = ?', other.body.id);
     server = await server.restart();
     const rebound = (agent: Agent): Agent => {
       const a = new Agent(server.url);
@@ -307,5 +312,57 @@ describe('projections of the shared document', () => {
     expect(oldTimeline).toMatchObject([
       { kind: 'skipped', verified: false, by: { id: f.ids.coach, role: 'coach' }, reason: 'déjà fait' },
     ]);
+  });
+});
+
+describe('[PATH9] changes made on another instance', () => {
+  it('[PATH9][PATH3] entries another instance brought are neither recorded here nor given to the next local author', async () => {
+    const created = await f.coach.post('/api/accompaniments', {
+      title: 'Deux instances',
+      kind: 'coaching',
+      hoursBudget: 5,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const coach = await SyncClient.connect(server.url, created.body.sharedDoc, f.coach.cookieHeader);
+    clients.push(coach);
+    const room = server.sync.rooms.get(created.body.sharedDoc);
+    expect(room).toBeDefined();
+    const phase = listPhases(room!.doc)[0]!;
+
+    // What a client of another instance wrote (stored and recorded there), as the bus delivers it here.
+    const elsewhere = new Y.Doc();
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(room!.doc));
+    const remoteStep = addStepTraced(elsewhere, { phaseId: phase.id, title: 'Ailleurs' }, coachActor());
+    const remoteMessage = postMessage(elsewhere, coachActor(), 'Écrit sur l’autre instance');
+    room!.applyRemote(Y.encodeStateAsUpdate(elsewhere, Y.encodeStateVector(room!.doc)));
+    const remoteEntry = listAdaptations(room!.doc).find((e) => e.stepId === remoteStep);
+    expect(remoteEntry).toBeDefined();
+
+    // Then the coach changes the document on this instance, on top of it.
+    await until(
+      async () => listSteps(coach.doc).some((s) => s.id === remoteStep),
+      (found) => found,
+    );
+    const localStep = addStepTraced(coach.doc, { phaseId: phase.id, title: 'Ici' }, coachActor());
+    const localMessage = postMessage(coach.doc, coachActor(), 'Écrit ici');
+    const timeline = await until(
+      () => f.coach.get(`/api/accompaniments/${id}/timeline`),
+      (r) => r.body.length >= 1,
+    );
+    await until(
+      () => server.storage.sql.all('SELECT id FROM messages WHERE accompaniment_id = ?', id),
+      (rows) => rows.length >= 1,
+    );
+    const localEntry = listAdaptations(coach.doc).find((e) => e.stepId === localStep)!;
+    expect(timeline.body).toMatchObject([{ id: localEntry.id, by: { id: f.ids.coach }, verified: true }]);
+    // Only the local entry and message are this instance's: the other instance recorded its own.
+    expect(
+      await server.storage.sql.all('SELECT id, by_user_id FROM adaptations WHERE accompaniment_id = ?', id),
+    ).toEqual([{ id: localEntry.id, by_user_id: f.ids.coach }]);
+    expect(
+      await server.storage.sql.all('SELECT id, author_id FROM messages WHERE accompaniment_id = ?', id),
+    ).toEqual([{ id: localMessage.id, author_id: f.ids.coach }]);
+    expect(remoteMessage.id).not.toBe(localMessage.id);
   });
 });

@@ -22,7 +22,7 @@ import type { FileGrant } from '../storage/files.ts';
 import type { MessageRecord, Notification } from '../storage/messages.ts';
 import type { Storage } from '../storage/storage.ts';
 import { originUserId, type RoomWatcher } from '../sync/hub.ts';
-import type { Room, RoomHooks } from '../sync/room.ts';
+import { REMOTE, type Room, type RoomHooks } from '../sync/room.ts';
 
 export interface ProjectorOptions {
   storage: Storage;
@@ -93,7 +93,14 @@ function stepResources(doc: Y.Doc): Map<string, string> {
  * - a pathway change made by the accompaniment's coach grants the accompaniment the library files its
  *   steps carry and that coach may read, in that same transaction (FILE6);
  * - progress is recomputed at most every `progressDelayMs` while the pathway changes, and when the room
- *   loads and unloads.
+ *   loads and unloads;
+ * - a change another instance made (`REMOTE`) was recorded there: it only moves this room's baselines
+ *   (PATH9).
+ *
+ * `changed` runs inside Yjs's update handling and cannot wait: it reads the document and what is in
+ * memory, and whatever needs the database is done in the write it queues, which the group commit runs in
+ * its transaction after the turn. On PostgreSQL that transaction may be run again: a queued write only
+ * reads what it captured and the database, so running it twice writes the same rows.
  */
 export class Projector implements RoomWatcher {
   readonly #storage: Storage;
@@ -110,41 +117,75 @@ export class Projector implements RoomWatcher {
     this.#progressDelayMs = options.progressDelayMs ?? 500;
   }
 
-  attach(room: Room, addWrite: (write: () => void) => void): RoomHooks | null {
+  async attach(room: Room, addWrite: (write: () => Promise<void>) => void): Promise<RoomHooks | null> {
     const parsed = parseDocName(room.name);
     if (!parsed || parsed.role !== 'shared') return null;
     const accompanimentId = parsed.accompanimentId;
-    const members = this.#storage.accompaniments.members(accompanimentId);
-    if (!members) return null;
     const storage = this.#storage;
+    const members = await storage.accompaniments.members(accompanimentId);
+    if (!members) return null;
     const clock = this.#clock;
+    const log = this.#log;
     const doc = room.doc;
+    const coachId = members.coachId;
 
     // Entries already in the document when it loads and not yet recorded (written before this server
-    // kept a timeline): recorded without an authenticated author (PATH3).
-    const seen = storage.adaptations.ids(accompanimentId);
-    this.#reconcile(doc, accompanimentId, seen);
-    let lastProgress = this.#writeProgress(doc, accompanimentId, null);
-    // Messages already in the document and not yet recorded: recorded without an author, never announced.
-    const seenMessages = storage.messages.ids(accompanimentId);
-    this.#reconcileMessages(doc, accompanimentId, seenMessages);
-    let messagesDirty = false;
+    // kept a timeline): recorded without an authenticated author (PATH3). Messages likewise, never
+    // announced. The room is not handed out before this resolves, so the document does not move meanwhile.
+    const progress = JSON.stringify(pathwayProgress(doc));
+    const { seen, seenMessages } = await storage.transaction(async () => {
+      const adaptationIds = await storage.adaptations.ids(accompanimentId);
+      const missing = this.#unrecordedAdaptations(doc, accompanimentId, adaptationIds);
+      if (missing.length > 0) await storage.adaptations.record(missing);
+      const messageIds = await storage.messages.ids(accompanimentId);
+      const missingMessages = this.#unrecordedMessages(doc, accompanimentId, messageIds);
+      if (missingMessages.length > 0) await storage.messages.record(missingMessages, []);
+      await storage.accompaniments.setProgress(accompanimentId, progress);
+      return { seen: adaptationIds, seenMessages: messageIds };
+    });
+    absorbAdaptations(doc, seen);
+    absorbMessages(doc, seenMessages);
+    let lastProgress: string | null = progress;
 
     let adaptationsDirty = false;
+    let messagesDirty = false;
     let pathwayDirty = false;
     // The file each step's resource names, as of the last change: a change grants only the files it
     // brought, so a file named by the learner is not granted by a later, unrelated change of the coach.
     let resources = stepResources(doc);
-    // Library files this accompaniment may read (FILE6), loaded once; grown as the coach copies more.
-    let granted: Set<string> | null = null;
     let progressTimer: NodeJS.Timeout | null = null;
+    // Progress writes leave the group commit alone; chained so that an older one never lands last.
+    let progressSaved: Promise<void> = Promise.resolve();
+    // Refreshed by the queued writes: the learner may join, co-referents come and go (REPORT2).
     let learnerId = members.learnerId;
-    let pendingActivity: number | null = null;
+    let coReferentIds = members.coReferentIds;
+    // The learner-activity write of the coming commit, if one is queued: one per commit, whatever the
+    // number of changes in the turn. `others` are people not known as the learner when they changed the
+    // document (a learner who joined since, or a co-referent), looked up once by that write.
+    let pendingActivity: { at: number | null; others: Map<string, number> } | null = null;
+
+    const refreshMembers = async (): Promise<void> => {
+      const fresh = await storage.accompaniments.members(accompanimentId);
+      learnerId = fresh?.learnerId ?? null;
+      coReferentIds = fresh?.coReferentIds ?? [];
+    };
+    // The coach, or a co-referent who has the coach's part (REPORT2), as of the last refresh.
+    const isCoachSide = (userId: string): boolean =>
+      userId === coachId || (userId !== learnerId && coReferentIds.includes(userId));
 
     const flushProgress = (): void => {
       if (progressTimer) clearTimeout(progressTimer);
       progressTimer = null;
-      lastProgress = this.#writeProgress(doc, accompanimentId, lastProgress);
+      const json = JSON.stringify(pathwayProgress(doc));
+      if (json === lastProgress) return;
+      lastProgress = json;
+      progressSaved = progressSaved
+        .then(() => storage.accompaniments.setProgress(accompanimentId, json))
+        .catch((error: unknown) => {
+          // Written again at the next change rather than believed stored.
+          if (lastProgress === json) lastProgress = null;
+          log.error(`Document ${room.name} : progression non enregistrée`, error);
+        });
     };
     const unobserveAdaptations = observeAdaptations(doc, () => {
       adaptationsDirty = true;
@@ -154,33 +195,19 @@ export class Projector implements RoomWatcher {
     });
     const unobservePathway = observePathway(doc, () => {
       pathwayDirty = true;
-      // Not reset by later changes: while someone types in a step, progress still follows every delay.
-      progressTimer ??= setTimeout(() => {
-        progressTimer = null;
-        try {
-          flushProgress();
-        } catch (error) {
-          this.#log.error(`Document ${room.name} : progression non enregistrée`, error);
-        }
-      }, this.#progressDelayMs);
-      progressTimer.unref();
     });
 
-    // The coach, or a co-referent who has the coach's part (REPORT2): read again, they come and go.
-    const isCoachSide = (userId: string): boolean =>
-      userId === members.coachId ||
-      (userId !== learnerId &&
-        (storage.accompaniments.members(accompanimentId)?.coReferentIds.includes(userId) ?? false));
-    const isLearner = (userId: string): boolean => {
-      if (userId === members.coachId) return false;
-      // The learner may have joined since the room loaded.
-      if (userId !== learnerId)
-        learnerId = storage.accompaniments.members(accompanimentId)?.learnerId ?? null;
-      return userId === learnerId;
+    /** A change stored and recorded by another instance: this room's baselines follow, nothing is written. */
+    const absorbRemote = (): void => {
+      if (adaptationsDirty) absorbAdaptations(doc, seen);
+      if (messagesDirty) absorbMessages(doc, seenMessages);
+      if (pathwayDirty) resources = stepResources(doc);
+      adaptationsDirty = messagesDirty = pathwayDirty = false;
     };
 
     return {
       changed: (origin) => {
+        if (origin === REMOTE) return absorbRemote();
         const userId = originUserId(origin);
         const now = clock.now();
         if (adaptationsDirty) {
@@ -192,64 +219,93 @@ export class Projector implements RoomWatcher {
             const record = toRecord(entry, accompanimentId, userId, now);
             if (record) fresh.push(record);
           }
-          if (fresh.length > 0) addWrite(() => storage.adaptations.record(fresh));
+          if (fresh.length > 0)
+            addWrite(async () => {
+              await storage.adaptations.record(fresh);
+            });
         }
         if (messagesDirty) {
           messagesDirty = false;
           const fresh: MessageRecord[] = [];
-          const notifications: Notification[] = [];
-          // The other person of the accompaniment: the learner for the coach's (or a co-referent's) messages,
-          // the coach for the learner's.
-          const recipient =
-            userId === null
-              ? null
-              : isCoachSide(userId)
-                ? (storage.accompaniments.members(accompanimentId)?.learnerId ?? null)
-                : isLearner(userId)
-                  ? members.coachId
-                  : null;
           for (const entry of listMessages(doc)) {
             if (seenMessages.has(entry.id) || entry.id.length > ID_MAX) continue;
             seenMessages.add(entry.id);
             const at = Math.trunc(Math.min(entry.at, now));
             fresh.push({ id: entry.id, accompanimentId, authorId: userId, at, receivedAt: now });
-            if (recipient && this.#notifyMessages)
-              notifications.push({
-                recipientId: recipient,
-                accompanimentId,
-                messageId: entry.id,
-                messageAt: at,
-                createdAt: now,
-              });
           }
-          if (fresh.length > 0) addWrite(() => storage.messages.record(fresh, notifications));
+          const notify = this.#notifyMessages;
+          if (fresh.length > 0)
+            addWrite(async () => {
+              // The other person of the accompaniment: the learner for the coach's (or a co-referent's)
+              // messages, the coach for the learner's.
+              let recipient: string | null = null;
+              if (notify && userId !== null) {
+                await refreshMembers();
+                recipient = isCoachSide(userId) ? learnerId : userId === learnerId ? coachId : null;
+              }
+              const notifications: Notification[] = recipient
+                ? fresh.map((m) => ({
+                    recipientId: recipient,
+                    accompanimentId,
+                    messageId: m.id,
+                    messageAt: m.at,
+                    createdAt: now,
+                  }))
+                : [];
+              await storage.messages.record(fresh, notifications);
+            });
         }
         if (pathwayDirty) {
           pathwayDirty = false;
+          // Not pushed back by later changes: while someone types in a step, progress still follows
+          // every delay.
+          progressTimer ??= setTimeout(() => {
+            progressTimer = null;
+            try {
+              flushProgress();
+            } catch (error) {
+              log.error(`Document ${room.name} : progression non enregistrée`, error);
+            }
+          }, this.#progressDelayMs);
+          progressTimer.unref();
           const previous = resources;
           resources = stepResources(doc);
-          // Only the accompaniment's coach (or a co-referent, REPORT2) copies library documents into the
-          // pathway: a step written by anyone else that names a file grants nothing (FILE6).
-          if (userId !== null && isCoachSide(userId)) {
-            const brought = new Set<string>();
+          const brought = new Set<string>();
+          if (userId !== null)
             for (const [stepId, fileId] of resources)
               if (previous.get(stepId) !== fileId) brought.add(fileId);
-            if (brought.size > 0) {
-              granted ??= storage.files.grantedTo(accompanimentId);
-              const fresh = this.#grants(brought, accompanimentId, userId, granted, now);
-              if (fresh.length > 0) addWrite(() => storage.files.grant(fresh));
-            }
-          }
-        }
-        if (userId && isLearner(userId)) {
-          // One write per accompaniment per commit, whatever the number of changes in the turn.
-          if (pendingActivity === null)
-            addWrite(() => {
-              const at = pendingActivity;
-              pendingActivity = null;
-              if (at !== null) storage.accompaniments.recordLearnerActivity(accompanimentId, at);
+          // Only the accompaniment's coach (or a co-referent, REPORT2) copies library documents into the
+          // pathway: a step written by anyone else that names a file grants nothing (FILE6).
+          if (userId !== null && brought.size > 0)
+            addWrite(async () => {
+              if (userId !== coachId) await refreshMembers();
+              if (!isCoachSide(userId)) return;
+              const granted = await storage.files.grantedTo(accompanimentId);
+              const fresh = await this.#grants(brought, accompanimentId, userId, granted, now);
+              if (fresh.length > 0) await storage.files.grant(fresh);
             });
-          pendingActivity = now;
+        }
+        if (userId !== null && userId !== coachId) {
+          if (pendingActivity === null) {
+            const activity: { at: number | null; others: Map<string, number> } = {
+              at: null,
+              others: new Map(),
+            };
+            pendingActivity = activity;
+            addWrite(async () => {
+              // Later changes go to the next commit's write; `activity` stays as it is if this runs again.
+              if (pendingActivity === activity) pendingActivity = null;
+              let at = activity.at;
+              if (activity.others.size > 0) {
+                await refreshMembers();
+                const joined = learnerId === null ? undefined : activity.others.get(learnerId);
+                if (joined !== undefined) at = Math.max(at ?? joined, joined);
+              }
+              if (at !== null) await storage.accompaniments.recordLearnerActivity(accompanimentId, at);
+            });
+          }
+          if (userId === learnerId) pendingActivity.at = now;
+          else pendingActivity.others.set(userId, now);
         }
       },
       detach: () => {
@@ -265,16 +321,18 @@ export class Projector implements RoomWatcher {
    * Computes the projections of accompaniments that never had them (created before they existed), from
    * their stored documents. Runs once at startup; afterwards every accompaniment has its progress.
    */
-  backfill(): number {
-    const ids = this.#storage.accompaniments.idsWithoutProgress();
+  async backfill(): Promise<number> {
+    const storage = this.#storage;
+    const ids = await storage.accompaniments.idsWithoutProgress();
     for (const id of ids) {
       const doc = new Y.Doc();
       try {
-        for (const update of this.#storage.docs.load(docNames(id as AccompanimentId).shared))
+        for (const update of await storage.docs.load(docNames(id as AccompanimentId).shared))
           Y.applyUpdate(doc, update);
-        this.#storage.transaction(() => {
-          this.#reconcile(doc, id, this.#storage.adaptations.ids(id));
-          this.#writeProgress(doc, id, null);
+        await storage.transaction(async () => {
+          const missing = this.#unrecordedAdaptations(doc, id, await storage.adaptations.ids(id));
+          if (missing.length > 0) await storage.adaptations.record(missing);
+          await storage.accompaniments.setProgress(id, JSON.stringify(pathwayProgress(doc)));
         });
       } catch (error) {
         this.#log.error(`Accompagnement ${id} : projections non calculées`, error);
@@ -285,58 +343,64 @@ export class Projector implements RoomWatcher {
     return ids.length;
   }
 
-  #reconcile(doc: Y.Doc, accompanimentId: string, seen: Set<string>): void {
+  /** The document's adaptation entries missing from `seen`, as rows without an authenticated author. */
+  #unrecordedAdaptations(doc: Y.Doc, accompanimentId: string, seen: ReadonlySet<string>): AdaptationRecord[] {
     const now = this.#clock.now();
     const missing: AdaptationRecord[] = [];
+    const taken = new Set<string>();
     for (const entry of listAdaptations(doc)) {
-      if (typeof entry.id !== 'string' || seen.has(entry.id)) continue;
-      seen.add(entry.id);
+      if (typeof entry.id !== 'string' || seen.has(entry.id) || taken.has(entry.id)) continue;
+      taken.add(entry.id);
       const record = toRecord(entry, accompanimentId, null, now);
       if (record) missing.push(record);
     }
-    if (missing.length > 0) this.#storage.adaptations.record(missing);
+    return missing;
   }
 
-  #reconcileMessages(doc: Y.Doc, accompanimentId: string, seen: Set<string>): void {
+  /** The document's messages missing from `seen`, as rows without an author. */
+  #unrecordedMessages(doc: Y.Doc, accompanimentId: string, seen: ReadonlySet<string>): MessageRecord[] {
     const now = this.#clock.now();
     const missing: MessageRecord[] = [];
+    const taken = new Set<string>();
     for (const entry of listMessages(doc)) {
-      if (seen.has(entry.id) || entry.id.length > ID_MAX) continue;
-      seen.add(entry.id);
+      if (seen.has(entry.id) || taken.has(entry.id) || entry.id.length > ID_MAX) continue;
+      taken.add(entry.id);
       const at = Math.trunc(Math.min(entry.at, now));
       missing.push({ id: entry.id, accompanimentId, authorId: null, at, receivedAt: now });
     }
-    if (missing.length > 0) this.#storage.messages.record(missing, []);
+    return missing;
   }
 
   /**
-   * Of the files a change of the coach brought into the pathway, the library files not yet granted that
-   * `coachId` may read now (their uploader, or shared with them in the organisation, ORG5); added to
-   * `granted`.
+   * Of the files a change of the coach brought into the pathway, the library files not yet `granted` that
+   * `coachId` may read now (their uploader, or shared with them in the organisation, ORG5).
    */
-  #grants(
+  async #grants(
     fileIds: Iterable<string>,
     accompanimentId: string,
     coachId: string,
-    granted: Set<string>,
+    granted: ReadonlySet<string>,
     now: number,
-  ): FileGrant[] {
+  ): Promise<FileGrant[]> {
     const fresh: FileGrant[] = [];
     for (const fileId of fileIds) {
       if (granted.has(fileId)) continue;
-      const file = this.#storage.files.find(fileId);
+      const file = await this.#storage.files.find(fileId);
       if (!file || file.accompanimentId !== null) continue;
-      if (file.uploaderId !== coachId && !this.#storage.files.isSharedWithCoach(file, coachId)) continue;
-      granted.add(fileId);
+      if (file.uploaderId !== coachId && !(await this.#storage.files.isSharedWithCoach(file, coachId)))
+        continue;
       fresh.push({ fileId, accompanimentId, grantedAt: now, grantedBy: coachId });
     }
     return fresh;
   }
+}
 
-  /** Writes the pathway's progress when it differs from `previous`; returns what is now stored. */
-  #writeProgress(doc: Y.Doc, accompanimentId: string, previous: string | null): string {
-    const json = JSON.stringify(pathwayProgress(doc));
-    if (json !== previous) this.#storage.accompaniments.setProgress(accompanimentId, json);
-    return json;
-  }
+/** Marks every adaptation entry of the document as seen (recorded, or recorded elsewhere). */
+function absorbAdaptations(doc: Y.Doc, seen: Set<string>): void {
+  for (const entry of listAdaptations(doc)) if (typeof entry.id === 'string') seen.add(entry.id);
+}
+
+/** Marks every message of the document as seen (recorded, or recorded elsewhere). */
+function absorbMessages(doc: Y.Doc, seen: Set<string>): void {
+  for (const entry of listMessages(doc)) if (entry.id.length <= ID_MAX) seen.add(entry.id);
 }

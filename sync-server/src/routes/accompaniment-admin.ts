@@ -185,31 +185,31 @@ export function accompanimentAdminRoutes(services: Services) {
   const app = reportsRouter();
 
   /** The accompaniment and the caller's part in it; null answers 404 (AUTH5). */
-  function access(c: Context<AppEnv>, id: string) {
+  async function access(c: Context<AppEnv>, id: string) {
     const session = c.get('session');
-    const acc = session ? storage.accompaniments.find(id) : null;
+    const acc = session ? await storage.accompaniments.find(id) : null;
     if (!session || !acc) return null;
     return { user: session.user, acc, role: roleIn(session.user, acc) };
   }
 
   /** Whether `user` manages the organisation the accompaniment's coach belongs to. */
-  function managesCoachOf(user: User, acc: Accompaniment): boolean {
+  async function managesCoachOf(user: User, acc: Accompaniment): Promise<boolean> {
     if (user.role !== 'coach') return false;
-    const mine = storage.organisations.membershipOf(user.id);
+    const mine = await storage.organisations.membershipOf(user.id);
     if (!mine || mine.role !== 'manager') return false;
-    return storage.organisations.membershipOf(acc.coach.id)?.organisation.id === mine.organisation.id;
+    return (await storage.organisations.membershipOf(acc.coach.id))?.organisation.id === mine.organisation.id;
   }
 
-  app.openapi(getAdmin, (c) => {
+  app.openapi(getAdmin, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const found = access(c, c.req.valid('param').id);
+    const found = await access(c, c.req.valid('param').id);
     if (!found?.role) return c.json(NOT_FOUND, 404);
     return c.json(adminJson(found.acc), 200);
   });
 
-  app.openapi(patchAdmin, (c) => {
+  app.openapi(patchAdmin, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const found = access(c, c.req.valid('param').id);
+    const found = await access(c, c.req.valid('param').id);
     if (!found?.role) return c.json(NOT_FOUND, 404);
     if (found.role !== 'coach')
       return c.json(
@@ -250,32 +250,34 @@ export function accompanimentAdminRoutes(services: Services) {
         );
       next = { ...next, endReason };
     }
-    storage.accompaniments.setAdmin(acc.id, next);
+    await storage.accompaniments.setAdmin(acc.id, next);
     return c.json(adminJson(next), 200);
   });
 
-  app.openapi(listCoReferents, (c) => {
+  app.openapi(listCoReferents, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const found = access(c, c.req.valid('param').id);
-    if (!found || (!found.role && !managesCoachOf(found.user, found.acc))) return c.json(NOT_FOUND, 404);
-    return c.json({ coReferents: storage.coReferents.list(found.acc.id) }, 200);
+    const found = await access(c, c.req.valid('param').id);
+    if (!found || (!found.role && !(await managesCoachOf(found.user, found.acc))))
+      return c.json(NOT_FOUND, 404);
+    return c.json({ coReferents: await storage.coReferents.list(found.acc.id) }, 200);
   });
 
-  app.openapi(addCoReferent, (c) => {
+  app.openapi(addCoReferent, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const found = access(c, c.req.valid('param').id);
+    const found = await access(c, c.req.valid('param').id);
     if (!found) return c.json(NOT_FOUND, 404);
     const { acc, user } = found;
-    if (!managesCoachOf(user, acc)) return found.role ? c.json(MANAGER_ONLY, 403) : c.json(NOT_FOUND, 404);
+    if (!(await managesCoachOf(user, acc)))
+      return found.role ? c.json(MANAGER_ONLY, 403) : c.json(NOT_FOUND, 404);
     const { coachId } = c.req.valid('json');
     if (coachId === acc.coach.id)
       return c.json({ error: 'Cette personne accompagne déjà cet accompagnement.' }, 422);
-    const coach = storage.users.findById(coachId);
-    const organisationId = storage.organisations.membershipOf(acc.coach.id)?.organisation.id;
+    const coach = await storage.users.findById(coachId);
+    const organisationId = (await storage.organisations.membershipOf(acc.coach.id))?.organisation.id;
     if (
       !coach ||
       coach.role !== 'coach' ||
-      storage.organisations.membershipOf(coach.id)?.organisation.id !== organisationId
+      (await storage.organisations.membershipOf(coach.id))?.organisation.id !== organisationId
     )
       return c.json(
         {
@@ -283,9 +285,9 @@ export function accompanimentAdminRoutes(services: Services) {
         },
         422,
       );
-    if (!storage.coReferents.add(acc.id, coach.id, user.id, clock.now()))
+    if (!(await storage.coReferents.add(acc.id, coach.id, user.id, clock.now())))
       return c.json({ error: `${coach.name} est déjà co-référent·e de cet accompagnement.` }, 409);
-    audit(services, {
+    await audit(services, {
       actorId: user.id,
       action: 'co-referent.added',
       targetType: 'accompaniment',
@@ -296,19 +298,20 @@ export function accompanimentAdminRoutes(services: Services) {
     return c.json({ id: coach.id, name: coach.name }, 201);
   });
 
-  app.openapi(removeCoReferent, (c) => {
+  app.openapi(removeCoReferent, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const found = access(c, params.id);
+    const found = await access(c, params.id);
     if (!found) return c.json(NOT_FOUND, 404);
     const { acc, user } = found;
-    if (!managesCoachOf(user, acc)) return found.role ? c.json(MANAGER_ONLY, 403) : c.json(NOT_FOUND, 404);
-    if (!storage.coReferents.remove(acc.id, params.coachId))
+    if (!(await managesCoachOf(user, acc)))
+      return found.role ? c.json(MANAGER_ONLY, 403) : c.json(NOT_FOUND, 404);
+    if (!(await storage.coReferents.remove(acc.id, params.coachId)))
       return c.json({ error: 'Cette personne n’est pas co-référente de cet accompagnement.' }, 404);
     // Access is checked when a connection opens: the open ones are closed now, like WS4.
     const names = docNames(acc.id);
     services.sync?.closeUserConnections(params.coachId, [names.shared, names.private]);
-    audit(services, {
+    await audit(services, {
       actorId: user.id,
       action: 'co-referent.removed',
       targetType: 'accompaniment',

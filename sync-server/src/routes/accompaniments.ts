@@ -245,12 +245,12 @@ export function accompanimentRoutes(services: Services) {
   const app = newRouter();
 
   /** The accompaniment and the caller's part in it, or null (404 for strangers, AUTH5). */
-  function membership(c: Context<AppEnv>, id: string) {
+  async function membership(c: Context<AppEnv>, id: string) {
     const session = c.get('session');
     return session ? membershipIn(storage, session.user, id) : null;
   }
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     if (session.user.role !== 'coach')
@@ -273,13 +273,13 @@ export function accompanimentRoutes(services: Services) {
     const now = clock.now();
     // The row (with its first projections) and the initial state of its shared document are written
     // together (PERSIST4).
-    storage.transaction(() => {
-      storage.accompaniments.create({ id, ...meta, coachId: session.user.id, progress, now });
-      storage.docs.append(docNames(id).shared, initial);
+    await storage.transaction(async () => {
+      await storage.accompaniments.create({ id, ...meta, coachId: session.user.id, progress, now });
+      await storage.docs.append(docNames(id).shared, initial);
     });
-    const acc = storage.accompaniments.find(id);
+    const acc = await storage.accompaniments.find(id);
     if (!acc) throw new Error('accompagnement créé introuvable');
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'accompaniment.created',
       targetType: 'accompaniment',
@@ -290,33 +290,35 @@ export function accompanimentRoutes(services: Services) {
     return c.json(accompanimentJson(acc, 'coach', now), 201);
   });
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const { user } = session;
     const now = clock.now();
     const items =
       user.role === 'coach'
-        ? storage.accompaniments.listForCoach(user.id).map((a) => accompanimentJson(a, 'coach', now))
-        : storage.accompaniments.listForLearner(user.id).map((a) => accompanimentJson(a, 'learner', now));
+        ? (await storage.accompaniments.listForCoach(user.id)).map((a) => accompanimentJson(a, 'coach', now))
+        : (await storage.accompaniments.listForLearner(user.id)).map((a) =>
+            accompanimentJson(a, 'learner', now),
+          );
     return c.json(items, 200);
   });
 
-  app.openapi(getOne, (c) => {
+  app.openapi(getOne, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const acc = storage.accompaniments.find(c.req.valid('param').id);
+    const acc = await storage.accompaniments.find(c.req.valid('param').id);
     const role = acc ? roleIn(session.user, acc) : null;
     // Someone else's accompaniment is answered exactly like a missing one (AUTH5).
     if (!acc || !role) return c.json(NOT_FOUND, 404);
     return c.json(accompanimentJson(acc, role, clock.now()), 200);
   });
 
-  app.openapi(timeline, (c) => {
+  app.openapi(timeline, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
-    const entries = storage.adaptations.timeline(member.acc.id).map((e) => ({
+    const entries = (await storage.adaptations.timeline(member.acc.id)).map((e) => ({
       id: e.id,
       at: new Date(e.at).toISOString(),
       receivedAt: new Date(e.receivedAt).toISOString(),
@@ -329,9 +331,9 @@ export function accompanimentRoutes(services: Services) {
     return c.json(entries, 200);
   });
 
-  app.openapi(adapt, (c) => {
+  app.openapi(adapt, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     const { sync } = services;
     if (!sync) return c.json(UNAVAILABLE, 503);
@@ -344,50 +346,54 @@ export function accompanimentRoutes(services: Services) {
       return phaseId as PhaseId;
     };
     try {
-      const result = sync.change(docNames(member.acc.id).shared, new ServerOrigin(member.user.id), (doc) => {
-        switch (body.kind) {
-          case 'pulled-forward':
-            pullForward(doc, stepId, actor, opts);
-            return { stepId };
-          case 'postponed':
-            postpone(doc, stepId, actor, opts);
-            return { stepId };
-          case 'skipped':
-            skipStep(doc, stepId, actor, opts);
-            return { stepId };
-          case 'removed':
-            removeStepTraced(doc, stepId, actor, opts);
-            return { stepId };
-          case 'moved': {
-            const phaseId = requirePhase(doc, body.phaseId);
-            moveStepTraced(
-              doc,
-              stepId,
-              { phaseId, index: body.index ?? Number.MAX_SAFE_INTEGER },
-              actor,
-              opts,
-            );
-            return { stepId };
+      const result = await sync.change(
+        docNames(member.acc.id).shared,
+        new ServerOrigin(member.user.id),
+        (doc) => {
+          switch (body.kind) {
+            case 'pulled-forward':
+              pullForward(doc, stepId, actor, opts);
+              return { stepId };
+            case 'postponed':
+              postpone(doc, stepId, actor, opts);
+              return { stepId };
+            case 'skipped':
+              skipStep(doc, stepId, actor, opts);
+              return { stepId };
+            case 'removed':
+              removeStepTraced(doc, stepId, actor, opts);
+              return { stepId };
+            case 'moved': {
+              const phaseId = requirePhase(doc, body.phaseId);
+              moveStepTraced(
+                doc,
+                stepId,
+                { phaseId, index: body.index ?? Number.MAX_SAFE_INTEGER },
+                actor,
+                opts,
+              );
+              return { stepId };
+            }
+            case 'split':
+              return { stepId, stepIds: splitStep(doc, stepId, body.titles ?? [], actor, opts) };
+            case 'added': {
+              const phaseId = requirePhase(doc, body.phaseId);
+              const added = addStepTraced(
+                doc,
+                {
+                  phaseId,
+                  title: body.title ?? '',
+                  ...(body.index !== undefined ? { index: body.index } : {}),
+                  ...(body.expected ? { expected: body.expected } : {}),
+                },
+                actor,
+                opts,
+              );
+              return { stepId: added };
+            }
           }
-          case 'split':
-            return { stepId, stepIds: splitStep(doc, stepId, body.titles ?? [], actor, opts) };
-          case 'added': {
-            const phaseId = requirePhase(doc, body.phaseId);
-            const added = addStepTraced(
-              doc,
-              {
-                phaseId,
-                title: body.title ?? '',
-                ...(body.index !== undefined ? { index: body.index } : {}),
-                ...(body.expected ? { expected: body.expected } : {}),
-              },
-              actor,
-              opts,
-            );
-            return { stepId: added };
-          }
-        }
-      });
+        },
+      );
       return c.json({ ok: true as const, ...result }, 201);
     } catch (error) {
       const refused = refusal(error);
@@ -396,16 +402,16 @@ export function accompanimentRoutes(services: Services) {
     }
   });
 
-  app.openapi(stepStatus, (c) => {
+  app.openapi(stepStatus, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const member = membership(c, params.id);
+    const member = await membership(c, params.id);
     if (!member) return c.json(NOT_FOUND, 404);
     const { sync } = services;
     if (!sync) return c.json(UNAVAILABLE, 503);
     const body = c.req.valid('json');
     try {
-      sync.change(docNames(member.acc.id).shared, new ServerOrigin(member.user.id), (doc) =>
+      await sync.change(docNames(member.acc.id).shared, new ServerOrigin(member.user.id), (doc) =>
         changeStepStatus(doc, params.stepId as StepId, body.status, member.actor, {
           reason: body.reason ?? null,
           now: clock.now(),
@@ -422,7 +428,7 @@ export function accompanimentRoutes(services: Services) {
   app.openapi(invite, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const acc = storage.accompaniments.find(c.req.valid('param').id);
+    const acc = await storage.accompaniments.find(c.req.valid('param').id);
     const role = acc ? roleIn(session.user, acc) : null;
     if (!acc || !role) return c.json(NOT_FOUND, 404);
     if (role !== 'coach')
@@ -430,10 +436,10 @@ export function accompanimentRoutes(services: Services) {
     if (acc.learner) return c.json({ error: 'Cet accompagnement a déjà sa personne accompagnée.' }, 409);
     const email = normalizeEmail(c.req.valid('json').email);
     const link = newInvitationLink(c, publicUrl, '/invitation');
-    storage.transaction(() => {
+    await storage.transaction(async () => {
       // A new invitation replaces the pending ones (a corrected address, a lost e-mail).
-      storage.invitations.revokePending(acc.id, link.createdAt);
-      storage.invitations.create({
+      await storage.invitations.revokePending(acc.id, link.createdAt);
+      await storage.invitations.create({
         tokenHash: link.tokenHash,
         accompanimentId: acc.id,
         email,
@@ -451,7 +457,7 @@ export function accompanimentRoutes(services: Services) {
           expiresAt: link.expiresAt,
         })
       : false;
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'invitation.sent',
       targetType: 'accompaniment',

@@ -35,31 +35,43 @@ const setStatus = (who: 'coach' | 'learner', stepId: string, body: unknown): Pro
   f[who].post(`/api/accompaniments/${f.accompaniment.id}/steps/${stepId}/status`, body);
 
 /** The document as stored (what a restarted server would load). */
-function stored(): Y.Doc {
+async function stored(): Promise<Y.Doc> {
   const doc = new Y.Doc();
-  for (const u of server.storage.docs.load(f.accompaniment.sharedDoc)) Y.applyUpdate(doc, u);
+  for (const u of await server.storage.docs.load(f.accompaniment.sharedDoc)) Y.applyUpdate(doc, u);
   return doc;
 }
 const stepByTitle = (doc: Y.Doc, title: string) => listSteps(doc).find((s) => s.title === title)!;
 const phases = () => listPhases(coach.doc);
 
 /** Everything that an error must leave untouched. */
-function snapshot() {
+async function snapshot() {
   return {
     state: Y.encodeStateVector(server.sync.rooms.get(f.accompaniment.sharedDoc)!.doc),
-    rows: server.storage.docs.count(f.accompaniment.sharedDoc),
-    adaptations: server.storage.adaptations.count(f.accompaniment.id),
+    rows: await server.storage.docs.count(f.accompaniment.sharedDoc),
+    adaptations: await server.storage.adaptations.count(f.accompaniment.id),
   };
 }
 
 describe('[PATH7] adaptations through the API', () => {
   it('each kind changes the live document, is stored before it reaches connected clients, and is traced', async () => {
     const relayedUnstored: string[] = [];
-    learner.ws.on('message', () => {
-      // Runs when the learner's client receives a frame: what it shows must already be in the log.
-      const log = listAdaptations(stored()).length;
-      if (log < listAdaptations(learner.doc).length) relayedUnstored.push('early');
-    });
+    const checks: Promise<void>[] = [];
+    const onFrame = () => {
+      // Runs when the learner's client receives a frame: what it shows must already be in the log. The log
+      // is read from this very moment on (a later write can only make the check more lenient, never fail it).
+      const shown = listAdaptations(learner.doc).length;
+      checks.push(
+        stored().then(
+          (doc) => {
+            if (listAdaptations(doc).length < shown) relayedUnstored.push('early');
+          },
+          (error: unknown) => {
+            relayedUnstored.push(`journal illisible : ${String(error)}`);
+          },
+        ),
+      );
+    };
+    learner.ws.on('message', onFrame);
 
     const [preliminary, investigation, conclusion] = phases();
     const interview = stepByTitle(coach.doc, 'Préparer un entretien');
@@ -75,7 +87,7 @@ describe('[PATH7] adaptations through the API', () => {
       phaseId: preliminary!.id,
       status: 'in_progress',
     });
-    expect(readPathway(stored())[0]!.steps[0]!.id).toBe(interview.id);
+    expect(readPathway(await stored())[0]!.steps[0]!.id).toBe(interview.id);
 
     const methods = stepByTitle(coach.doc, 'Présentation des méthodes et du déroulement');
     expect(
@@ -122,6 +134,8 @@ describe('[PATH7] adaptations through the API', () => {
     await learner.waitFor((d) => getStep(d, addedId) === null);
     expect(listSteps(learner.doc).some((s) => s.parentId === addedId)).toBe(false);
 
+    learner.ws.off('message', onFrame);
+    await Promise.all(checks);
     expect(relayedUnstored).toEqual([]);
     const timeline = (await f.coach.get(`/api/accompaniments/${f.accompaniment.id}/timeline`)).body;
     expect(timeline.map((e: { kind: string }) => e.kind).sort()).toEqual(
@@ -143,7 +157,7 @@ describe('[PATH7] adaptations through the API', () => {
 
   it('errors change nothing: 404 unknown step or phase, 422 missing reason, 403 coach-only, 400 invalid body', async () => {
     const step = stepByTitle(coach.doc, 'Identification des compétences et aptitudes');
-    const before = snapshot();
+    const before = await snapshot();
     const cases: [Reply, number, RegExp | null][] = [
       [await adapt('coach', { kind: 'skipped', stepId: 'inconnue', reason: 'r' }), 404, /Étape introuvable/],
       [await adapt('coach', { kind: 'removed', stepId: 'inconnue' }), 404, /Étape introuvable/],
@@ -176,13 +190,13 @@ describe('[PATH7] adaptations through the API', () => {
       expect([i, reply.status]).toEqual([i, status]);
       if (message) expect(reply.body.error).toMatch(message);
     });
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('[PATH8] status changes: no blind validation for the learner, reason to skip, 404 on unknown step', async () => {
     const goals = stepByTitle(coach.doc, 'Définition des objectifs du bilan');
     expect(goals.expected.kind).toBe('answer');
-    const before = snapshot();
+    const before = await snapshot();
     const blind = await setStatus('learner', goals.id, { status: 'done' });
     expect(blind.status).toBe(422);
     expect(blind.body.error).toBe('Répondez d’abord à la question de cette étape.');
@@ -190,7 +204,7 @@ describe('[PATH7] adaptations through the API', () => {
     expect((await setStatus('coach', goals.id, { status: 'skipped' })).status).toBe(422);
     expect((await setStatus('coach', 'inconnue', { status: 'done' })).status).toBe(404);
     expect((await setStatus('coach', goals.id, { status: 'fini' })).status).toBe(400);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
 
     setContribution(learner.doc, goals.id, 'Changer de métier sans repartir de zéro.');
     await coach.waitFor((d) => getStep(d, goals.id)?.contribution !== '');
@@ -229,8 +243,8 @@ describe('[PATH7] adaptations through the API', () => {
     });
     expect(r.status).toBe(201);
     const doc = new Y.Doc();
-    for (const u of server.storage.docs.load(other.body.sharedDoc)) Y.applyUpdate(doc, u);
+    for (const u of await server.storage.docs.load(other.body.sharedDoc)) Y.applyUpdate(doc, u);
     expect(getStep(doc, r.body.stepId)?.title).toBe('Atelier réseau');
-    expect(server.storage.adaptations.count(other.body.id)).toBe(1);
+    expect(await server.storage.adaptations.count(other.body.id)).toBe(1);
   });
 });

@@ -37,7 +37,7 @@ describe('health, session and account', () => {
     expect(cookie).not.toMatch(/Secure/);
     const token = /compagnon_session=([^;]+)/.exec(cookie)![1]!;
     // Only the SHA-256 of the token is stored.
-    const rows = server.storage.db.prepare('SELECT token_hash FROM sessions').all();
+    const rows = await server.storage.sql.all('SELECT token_hash FROM sessions');
     expect(rows.some((r) => r['token_hash'] === token)).toBe(false);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(String(r['token_hash'])))).toBe(true);
   });
@@ -106,7 +106,7 @@ describe('accompaniments', () => {
     expect(r.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(r.body.createdAt).toISOString()).toBe(r.body.createdAt);
     // [PERSIST4] the initial state of the shared doc is in the log already.
-    expect(server.storage.docs.count(r.body.sharedDoc)).toBe(1);
+    expect(await server.storage.docs.count(r.body.sharedDoc)).toBe(1);
     const list = await f.coach.get('/api/accompaniments');
     expect(list.body.map((a: { id: string }) => a.id)).toContain(r.body.id);
   });

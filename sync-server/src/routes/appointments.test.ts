@@ -181,7 +181,7 @@ describe('[SCHED3] booking', () => {
     });
     const list = await w.f.learner.get(`/api/accompaniments/${w.f.accompaniment.id}/appointments`);
     expect(list.body.appointments).toHaveLength(1);
-    expect(w.server.storage.db.prepare('SELECT count(*) AS n FROM appointments').get()?.['n']).toBe(1);
+    expect((await w.server.storage.sql.get('SELECT count(*) AS n FROM appointments'))?.['n']).toBe(1);
   });
 
   it('refuses an overlapping slot of the same coach (409), even from another accompaniment', async () => {

@@ -22,6 +22,7 @@ import {
   UNAUTHENTICATED,
   appointmentAccess,
   appointmentJson,
+  appointmentsJson,
   currentPhase,
   durationError,
   isoInstant,
@@ -207,41 +208,44 @@ export function appointmentRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
-  app.openapi(listForAccompaniment, (c) => {
+  app.openapi(listForAccompaniment, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
-    const appointments = storage.appointments
-      .listForAccompaniment(member.acc.id)
-      .map((a) => appointmentJson(storage, a));
+    const appointments = await appointmentsJson(
+      storage,
+      await storage.appointments.listForAccompaniment(member.acc.id),
+    );
     return c.json({ appointments }, 200);
   });
 
-  app.openapi(listMine, (c) => {
+  app.openapi(listMine, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const appointments = storage.appointments.listForUser(session.user.id, clock.now() - DAY).map((a) => ({
-      ...appointmentJson(storage, a),
-      accompanimentTitle: a.accompanimentTitle,
-      learnerName: a.learner?.name ?? null,
-    }));
+    const appointments = [];
+    for (const a of await storage.appointments.listForUser(session.user.id, clock.now() - DAY))
+      appointments.push({
+        ...(await appointmentJson(storage, a)),
+        accompanimentTitle: a.accompanimentTitle,
+        learnerName: a.learner?.name ?? null,
+      });
     return c.json({ appointments }, 200);
   });
 
-  app.openapi(book, (c) => {
+  app.openapi(book, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const body = c.req.valid('json');
-    const member = membershipIn(storage, session.user, body.accompanimentId);
+    const member = await membershipIn(storage, session.user, body.accompanimentId);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
-    if (storage.closings.isLocked(member.acc.id)) return c.json(CLOSED, 409);
+    if (await storage.closings.isLocked(member.acc.id)) return c.json(CLOSED, 409);
     // A type of the coach gives the duration and the mode (SCHED13); without one both are required.
     let planned: { durationMinutes: number; mode: AppointmentMode; typeLabel: string | null };
     if (body.typeId !== undefined) {
-      const type = storage.availabilities
-        .types(member.acc.coach.id)
-        .find((t) => t.id === body.typeId && t.kind === 'individual');
+      const type = (await storage.availabilities.types(member.acc.coach.id)).find(
+        (t) => t.id === body.typeId && t.kind === 'individual',
+      );
       if (!type)
         return c.json({ error: 'Ce type de rendez-vous n’est plus proposé : choisissez-en un autre.' }, 422);
       planned = { durationMinutes: type.durationMinutes, mode: type.mode, typeLabel: type.label };
@@ -257,10 +261,10 @@ export function appointmentRoutes(services: Services) {
     if (badDuration) return c.json({ error: badDuration }, 422);
     const now = clock.now();
     const start = Date.parse(body.start);
-    const av = storage.availabilities.get(member.acc.coach.id);
+    const av = await storage.availabilities.get(member.acc.coach.id);
     const refused = startError(av, member.acc.coach.name, start, planned.durationMinutes, now);
     if (refused) return c.json({ error: refused }, 422);
-    const booked = storage.appointments.book(
+    const booked = await storage.appointments.book(
       {
         id: newId(),
         accompanimentId: member.acc.id,
@@ -275,7 +279,7 @@ export function appointmentRoutes(services: Services) {
       now,
     );
     if (booked === 'taken') return c.json(TAKEN, 409);
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'appointment.booked',
       targetType: 'appointment',
@@ -283,13 +287,13 @@ export function appointmentRoutes(services: Services) {
       summary: `Rendez-vous réservé pour le ${new Date(booked.start).toISOString()} (${booked.durationMinutes} min, ${booked.mode}).`,
       accompanimentId: member.acc.id,
     });
-    return c.json(appointmentJson(storage, booked), 201);
+    return c.json(await appointmentJson(storage, booked), 201);
   });
 
-  app.openapi(move, (c) => {
+  app.openapi(move, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = appointmentAccess(storage, session.user, c.req.valid('param').id);
+    const found = await appointmentAccess(storage, session.user, c.req.valid('param').id);
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const { appointment, acc } = found;
@@ -300,14 +304,14 @@ export function appointmentRoutes(services: Services) {
     const start = Date.parse(body.start);
     if (start === appointment.start) return c.json({ error: 'Le rendez-vous est déjà à cette heure.' }, 422);
     const now = clock.now();
-    const av = storage.availabilities.get(acc.coach.id);
+    const av = await storage.availabilities.get(acc.coach.id);
     const refused = startError(av, acc.coach.name, start, appointment.durationMinutes, now);
     if (refused) return c.json({ error: refused }, 422);
-    const result = storage.appointments.move(appointment, start, session.user.id, body.reason, now);
+    const result = await storage.appointments.move(appointment, start, session.user.id, body.reason, now);
     if (result === 'taken') return c.json(TAKEN, 409);
     if (result === 'not-booked')
       return c.json({ error: 'Seul un rendez-vous à venir, ni tenu ni annulé, peut être déplacé.' }, 422);
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'appointment.moved',
       targetType: 'appointment',
@@ -315,23 +319,23 @@ export function appointmentRoutes(services: Services) {
       summary: `Rendez-vous déplacé du ${new Date(appointment.start).toISOString()} au ${new Date(start).toISOString()}.`,
       accompanimentId: acc.id,
     });
-    return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 200);
+    return c.json(await appointmentJson(storage, (await storage.appointments.find(appointment.id))!), 200);
   });
 
-  app.openapi(cancel, (c) => {
+  app.openapi(cancel, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = appointmentAccess(storage, session.user, c.req.valid('param').id);
+    const found = await appointmentAccess(storage, session.user, c.req.valid('param').id);
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     const { appointment } = found;
     if (appointment.status === 'cancelled') return c.json({ error: 'Ce rendez-vous est déjà annulé.' }, 409);
     if (appointment.status === 'held')
       return c.json({ error: 'Une séance déjà tenue ne peut pas être annulée.' }, 422);
     const body = c.req.valid('json');
-    if (!storage.appointments.cancel(appointment.id, session.user.id, body.reason, clock.now()))
+    if (!(await storage.appointments.cancel(appointment.id, session.user.id, body.reason, clock.now())))
       return c.json({ error: 'Ce rendez-vous ne peut plus être annulé.' }, 409);
     services.calls?.closeAppointment(appointment.id);
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'appointment.cancelled',
       targetType: 'appointment',
@@ -339,13 +343,13 @@ export function appointmentRoutes(services: Services) {
       summary: `Rendez-vous du ${new Date(appointment.start).toISOString()} annulé.`,
       accompanimentId: found.acc.id,
     });
-    return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 200);
+    return c.json(await appointmentJson(storage, (await storage.appointments.find(appointment.id))!), 200);
   });
 
-  app.openapi(held, (c) => {
+  app.openapi(held, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = appointmentAccess(storage, session.user, c.req.valid('param').id);
+    const found = await appointmentAccess(storage, session.user, c.req.valid('param').id);
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const { appointment, acc } = found;
@@ -362,9 +366,12 @@ export function appointmentRoutes(services: Services) {
     const why = body.reason?.trim() || null;
     if (minutes !== appointment.durationMinutes && !why)
       return c.json({ error: 'Indiquez pourquoi la durée comptée diffère de la durée prévue.' }, 422);
-    const provider = storage.appointments.heldSessions(acc.id).reduce((n, s) => n + s.countedMinutes, 0);
+    const provider = (await storage.appointments.heldSessions(acc.id)).reduce(
+      (n, s) => n + s.countedMinutes,
+      0,
+    );
     if (exceedsBilanCap(acc.kind, provider, minutes)) return c.json(BILAN_CAP, 422);
-    const ok = storage.appointments.markHeld(appointment, {
+    const ok = await storage.appointments.markHeld(appointment, {
       minutes,
       phase: currentPhase(acc) ?? appointment.phase,
       byUserId: session.user.id,
@@ -372,7 +379,7 @@ export function appointmentRoutes(services: Services) {
       now,
     });
     if (!ok) return c.json({ error: 'Cette séance est déjà enregistrée comme tenue.' }, 409);
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'appointment.held',
       targetType: 'appointment',
@@ -380,31 +387,30 @@ export function appointmentRoutes(services: Services) {
       summary: `Séance du ${new Date(appointment.start).toISOString()} tenue : ${minutes} min comptées.`,
       accompanimentId: acc.id,
     });
-    return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 201);
+    return c.json(await appointmentJson(storage, (await storage.appointments.find(appointment.id))!), 201);
   });
 
-  app.openapi(duration, (c) => {
+  app.openapi(duration, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = appointmentAccess(storage, session.user, c.req.valid('param').id);
+    const found = await appointmentAccess(storage, session.user, c.req.valid('param').id);
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const { appointment, acc } = found;
     if (appointment.status !== 'held')
       return c.json({ error: 'Seule une séance tenue a des minutes comptées à corriger.' }, 422);
     const body = c.req.valid('json');
-    const others = storage.appointments
-      .heldSessions(acc.id)
+    const others = (await storage.appointments.heldSessions(acc.id))
       .filter((s) => s.id !== appointment.id)
       .reduce((n, s) => n + s.countedMinutes, 0);
     if (exceedsBilanCap(acc.kind, others, body.minutes)) return c.json(BILAN_CAP, 422);
-    storage.appointments.adjustMinutes(appointment, {
+    await storage.appointments.adjustMinutes(appointment, {
       minutes: body.minutes,
       byUserId: session.user.id,
       reason: body.reason,
       now: clock.now(),
     });
-    return c.json(appointmentJson(storage, storage.appointments.find(appointment.id)!), 200);
+    return c.json(await appointmentJson(storage, (await storage.appointments.find(appointment.id))!), 200);
   });
 
   return app;

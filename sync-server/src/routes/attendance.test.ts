@@ -183,8 +183,8 @@ describe('[SCHED8] chain verification and the sheet', () => {
   });
 
   it('the sheet, from what the server stored, names the people and dates the sessions and signatures', async () => {
-    const acc = server.storage.accompaniments.find(f.accompaniment.id)!;
-    const data = attendanceSheetData(server.storage, acc, server.clock.now());
+    const acc = (await server.storage.accompaniments.find(f.accompaniment.id))!;
+    const data = await attendanceSheetData(server.storage, acc, server.clock.now());
     const text = shownText(
       await renderAttendancePdf(data, {
         fonts: { regular: 'Helvetica', bold: 'Helvetica-Bold' },
@@ -205,24 +205,30 @@ describe('[SCHED8] chain verification and the sheet', () => {
     expect(text).not.toContain('21 octobre');
   });
 
-  it('a row changed directly in SQLite is refused by the trigger, and detected once the trigger is gone', async () => {
-    const db = server.storage.db;
-    expect(() =>
-      db
-        .prepare('UPDATE attendance SET device_at = device_at + 1 WHERE accompaniment_id = ? AND seq = 3')
-        .run(f.accompaniment.id),
-    ).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM attendance WHERE seq = 3').run()).toThrow(/append-only/);
-    // Someone with access to the database file can drop the trigger: the chain still tells.
-    db.exec('DROP TRIGGER attendance_no_update');
-    db.prepare(
+  it('a row changed directly in the database is refused by the trigger, and detected once the trigger is gone', async () => {
+    const sql = server.storage.sql;
+    await expect(
+      sql.run(
+        'UPDATE attendance SET device_at = device_at + 1 WHERE accompaniment_id = ? AND seq = 3',
+        f.accompaniment.id,
+      ),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql.run('DELETE FROM attendance WHERE seq = 3')).rejects.toThrow(/append-only/);
+    // Someone with access to the database can drop the trigger: the chain still tells.
+    await sql.exec(
+      sql.dialect === 'postgres'
+        ? 'DROP TRIGGER attendance_no_update ON attendance'
+        : 'DROP TRIGGER attendance_no_update',
+    );
+    await sql.run(
       'UPDATE attendance SET device_at = device_at - 3600000 WHERE accompaniment_id = ? AND seq = 3',
-    ).run(f.accompaniment.id);
+      f.accompaniment.id,
+    );
     const reply = await verify();
     expect(reply.body).toMatchObject({ ok: false, records: 5, brokenAtSeq: 3 });
-    const acc = server.storage.accompaniments.find(f.accompaniment.id)!;
+    const acc = (await server.storage.accompaniments.find(f.accompaniment.id))!;
     const text = shownText(
-      await renderAttendancePdf(attendanceSheetData(server.storage, acc, server.clock.now()), {
+      await renderAttendancePdf(await attendanceSheetData(server.storage, acc, server.clock.now()), {
         fonts: { regular: 'Helvetica', bold: 'Helvetica-Bold' },
         compress: false,
       }),

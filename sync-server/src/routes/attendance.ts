@@ -173,10 +173,10 @@ export function attendanceRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
-  app.openapi(sign, (c) => {
+  app.openapi(sign, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = appointmentAccess(storage, session.user, c.req.valid('param').id);
+    const found = await appointmentAccess(storage, session.user, c.req.valid('param').id);
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     const { appointment, acc, role } = found;
     if (appointment.status !== 'held') return c.json(NOT_HELD, 422);
@@ -184,8 +184,8 @@ export function attendanceRoutes(services: Services) {
     const stored = signatureFor(input.method, input.signature);
     if (stored !== null && typeof stored === 'object') return c.json(stored, 422);
     const halfDay =
-      input.halfDay ?? halfDayOf(appointment, storage.availabilities.get(acc.coach.id).timeZone);
-    const record = storage.attendance.append({
+      input.halfDay ?? halfDayOf(appointment, (await storage.availabilities.get(acc.coach.id)).timeZone);
+    const record = await storage.attendance.append({
       accompanimentId: acc.id,
       appointmentId: appointment.id,
       userId: session.user.id,
@@ -201,7 +201,7 @@ export function attendanceRoutes(services: Services) {
     });
     if (record === 'already-signed')
       return c.json({ error: 'Vous avez déjà émargé pour cette demi-journée de la séance.' }, 409);
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'attendance.signed',
       targetType: 'appointment',
@@ -212,20 +212,20 @@ export function attendanceRoutes(services: Services) {
     return c.json(signedJson(record), 201);
   });
 
-  app.openapi(correct, (c) => {
+  app.openapi(correct, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = appointmentAccess(storage, session.user, c.req.valid('param').id);
+    const found = await appointmentAccess(storage, session.user, c.req.valid('param').id);
     if (!found) return c.json(APPOINTMENT_NOT_FOUND, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const { appointment, acc } = found;
     const input = c.req.valid('json');
-    const original = storage.attendance.find(acc.id, input.correctsSeq);
+    const original = await storage.attendance.find(acc.id, input.correctsSeq);
     if (!original || original.appointmentId !== appointment.id)
       return c.json({ error: `Émargement n° ${input.correctsSeq} introuvable pour ce rendez-vous.` }, 422);
     const stored = signatureFor(input.method, input.signature);
     if (stored !== null && typeof stored === 'object') return c.json(stored, 422);
-    const record = storage.attendance.append({
+    const record = await storage.attendance.append({
       accompanimentId: acc.id,
       appointmentId: appointment.id,
       userId: session.user.id,
@@ -240,7 +240,7 @@ export function attendanceRoutes(services: Services) {
     });
     // Corrections are never refused as duplicates (only first signatures are).
     if (record === 'already-signed') throw new Error('correction refusée comme doublon');
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'attendance.signed',
       targetType: 'appointment',
@@ -251,22 +251,22 @@ export function attendanceRoutes(services: Services) {
     return c.json(signedJson(record), 201);
   });
 
-  app.openapi(verify, (c) => {
+  app.openapi(verify, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     if (member.role !== 'coach') return c.json(COACH_ONLY, 403);
-    return c.json(verifyChain(storage.attendance.listForAccompaniment(member.acc.id)), 200);
+    return c.json(verifyChain(await storage.attendance.listForAccompaniment(member.acc.id)), 200);
   });
 
   app.openapi(pdf, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
-    const bytes = await renderAttendancePdf(attendanceSheetData(storage, member.acc, clock.now()));
-    audit(services, {
+    const bytes = await renderAttendancePdf(await attendanceSheetData(storage, member.acc, clock.now()));
+    await audit(services, {
       actorId: session.user.id,
       action: 'export.downloaded',
       targetType: 'accompaniment',

@@ -94,12 +94,13 @@ describe('[AUDIT3] visible to the manager only', () => {
 });
 
 describe('[AUDIT1] append-only', () => {
-  it('refuses UPDATE and DELETE in the database itself', () => {
-    const db = server.storage.db;
-    expect(() => db.prepare("UPDATE audit_log SET summary = 'modifié' WHERE seq = 1").run()).toThrow(
+  it('refuses UPDATE and DELETE in the database itself', async () => {
+    const { sql } = server.storage;
+    expect(await sql.get('SELECT count(*) AS n FROM audit_log WHERE seq = 1')).toMatchObject({ n: 1 });
+    await expect(sql.exec("UPDATE audit_log SET summary = 'modifié' WHERE seq = 1")).rejects.toThrow(
       /append-only/,
     );
-    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    await expect(sql.exec('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(sql.exec('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
   });
 });

@@ -10,12 +10,12 @@ import { errorResponse } from './schemas.ts';
  * Appends an entry to the audit log at the server clock. Called after the action succeeded; a failure to
  * record is logged and never undoes or refuses the action itself.
  */
-export function audit(
+export async function audit(
   services: Pick<Services, 'storage' | 'clock' | 'log'>,
   entry: Omit<AuditInput, 'at'>,
-): void {
+): Promise<void> {
   try {
-    services.storage.audit.record({ ...entry, at: services.clock.now() });
+    await services.storage.audit.record({ ...entry, at: services.clock.now() });
   } catch (error) {
     services.log.error(`Journal d’audit : « ${entry.action} » non enregistré`, error);
   }
@@ -90,10 +90,10 @@ export function auditRoutes(services: Services) {
   const { storage } = services;
   const app = newRouter();
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const session = c.get('session');
     if (!session) return c.json({ error: 'Non connecté·e.' }, 401);
-    const membership = storage.organisations.membershipOf(session.user.id);
+    const membership = await storage.organisations.membershipOf(session.user.id);
     if (membership?.role !== 'manager')
       return c.json(
         { error: 'Le journal d’audit est réservé à la personne responsable de l’organisation.' },
@@ -103,17 +103,17 @@ export function auditRoutes(services: Services) {
     const from = query.from ? instant(query.from, false)! : 0;
     const to = query.to ? instant(query.to, true)! : Number.MAX_SAFE_INTEGER;
     if (to <= from) return c.json({ error: 'La fin de la période doit suivre son début.' }, 400);
-    const entries = storage.audit
-      .list(membership.organisation.id, { from, to, actorId: query.actorId ?? null })
-      .map((e) => ({
-        seq: e.seq,
-        at: new Date(e.at).toISOString(),
-        actor: e.actor,
-        action: e.action,
-        targetType: e.targetType,
-        targetId: e.targetId,
-        summary: e.summary,
-      }));
+    const entries = (
+      await storage.audit.list(membership.organisation.id, { from, to, actorId: query.actorId ?? null })
+    ).map((e) => ({
+      seq: e.seq,
+      at: new Date(e.at).toISOString(),
+      actor: e.actor,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId,
+      summary: e.summary,
+    }));
     return c.json({ entries }, 200);
   });
 

@@ -74,21 +74,21 @@ export function authRoutes(services: Services) {
     const body = c.req.valid('json');
     const email = normalizeEmail(body.email);
     const taken = { error: 'Un compte existe déjà avec cette adresse e-mail.' };
-    if (storage.users.findByEmail(email)) return c.json(taken, 409);
+    if (await storage.users.findByEmail(email)) return c.json(taken, 409);
     const passwordHash = await hashPassword(body.password);
     let user: User;
     try {
       // A coach who signs up alone gets an organisation of their own, which they manage (ORG1).
-      user = storage.transaction(() => {
-        const created = storage.users.create({ email, name: body.name, role: 'coach', passwordHash });
-        storage.organisations.createForCoach(created, services.clock.now());
+      user = await storage.transaction(async () => {
+        const created = await storage.users.create({ email, name: body.name, role: 'coach', passwordHash });
+        await storage.organisations.createForCoach(created, services.clock.now());
         return created;
       });
     } catch (error) {
       if (error instanceof EmailTakenError) return c.json(taken, 409);
       throw error;
     }
-    startSession(c, storage, user.id, publicUrl);
+    await startSession(c, storage, user.id, publicUrl);
     return c.json(meJson(user), 201);
   });
 
@@ -101,7 +101,7 @@ export function authRoutes(services: Services) {
       c.header('Retry-After', String(wait));
       return c.json({ error: `Trop de tentatives de connexion. Réessayez dans ${waitText(wait)}.` }, 429);
     }
-    const user = storage.users.findByEmail(email);
+    const user = await storage.users.findByEmail(email);
     // An unknown address costs the same hash as a wrong password: timing does not reveal accounts.
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), body.password);
     if (!user || !valid) {
@@ -109,8 +109,8 @@ export function authRoutes(services: Services) {
       return c.json({ error: 'Adresse e-mail ou mot de passe incorrect.' }, 401);
     }
     throttle.succeed(email);
-    startSession(c, storage, user.id, publicUrl);
-    audit(services, {
+    await startSession(c, storage, user.id, publicUrl);
+    await audit(services, {
       actorId: user.id,
       action: 'auth.sign-in',
       targetType: 'user',
@@ -120,8 +120,8 @@ export function authRoutes(services: Services) {
     return c.json(meJson(user), 200);
   });
 
-  app.openapi(signOut, (c) => {
-    const sessionId = endSession(c, storage, publicUrl);
+  app.openapi(signOut, async (c) => {
+    const sessionId = await endSession(c, storage, publicUrl);
     if (sessionId) {
       services.sync?.closeSession(sessionId);
       services.calls?.closeSession(sessionId);
@@ -129,12 +129,12 @@ export function authRoutes(services: Services) {
     return c.body(null, 204);
   });
 
-  app.openapi(me, (c) => {
+  app.openapi(me, async (c) => {
     const session = c.get('session');
     if (!session) return c.json({ error: 'Non connecté·e.' }, 401);
     const { user } = session;
     if (user.role !== 'coach') return c.json(meJson(user), 200);
-    return c.json({ ...meJson(user), settings: storage.settings.get(user.id) }, 200);
+    return c.json({ ...meJson(user), settings: await storage.settings.get(user.id) }, 200);
   });
 
   return app;

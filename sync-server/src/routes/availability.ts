@@ -204,27 +204,28 @@ export function availabilityRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
-    return c.json(availabilityJson(storage.availabilities.get(session.user.id)), 200);
+    return c.json(availabilityJson(await storage.availabilities.get(session.user.id)), 200);
   });
 
   app.openapi(
     put,
-    (c) => {
+    async (c) => {
       const session = c.get('session');
       if (!session) return c.json(UNAUTHENTICATED, 401);
       if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
       const body = c.req.valid('json');
       const parsed = parseAvailability(body);
       if (!parsed.ok) return c.json({ error: parsed.error }, 422);
-      const reminderHours = body.reminderHours ?? storage.availabilities.get(session.user.id).reminderHours;
+      const reminderHours =
+        body.reminderHours ?? (await storage.availabilities.get(session.user.id)).reminderHours;
       if (!Number.isInteger(reminderHours) || reminderHours < 0 || reminderHours > 168)
         return c.json({ error: 'Le rappel se règle de 0 à 168 heures avant le rendez-vous.' }, 422);
       const value: CoachAvailability = { ...parsed.value, reminderHours };
-      storage.availabilities.put(session.user.id, value, clock.now());
+      await storage.availabilities.put(session.user.id, value, clock.now());
       return c.json(availabilityJson(value), 200);
     },
     // A malformed body is refused like a wrong value: 422, nothing stored.
@@ -233,22 +234,22 @@ export function availabilityRoutes(services: Services) {
     },
   );
 
-  app.openapi(getTypes, (c) => {
+  app.openapi(getTypes, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
-    return c.json({ types: storage.availabilities.types(session.user.id) }, 200);
+    return c.json({ types: await storage.availabilities.types(session.user.id) }, 200);
   });
 
   app.openapi(
     putTypes,
-    (c) => {
+    async (c) => {
       const session = c.get('session');
       if (!session) return c.json(UNAUTHENTICATED, 401);
       if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
       const parsed = parseAppointmentTypes(c.req.valid('json'), () => newId());
       if (!parsed.ok) return c.json({ error: parsed.error }, 422);
-      storage.availabilities.putTypes(session.user.id, parsed.value, clock.now());
+      await storage.availabilities.putTypes(session.user.id, parsed.value, clock.now());
       return c.json({ types: parsed.value }, 200);
     },
     (result, c) => {
@@ -256,19 +257,21 @@ export function availabilityRoutes(services: Services) {
     },
   );
 
-  app.openapi(offeredTypes, (c) => {
+  app.openapi(offeredTypes, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
-    const types = storage.availabilities.types(member.acc.coach.id).filter((t) => t.kind === 'individual');
+    const types = (await storage.availabilities.types(member.acc.coach.id)).filter(
+      (t) => t.kind === 'individual',
+    );
     return c.json({ types }, 200);
   });
 
-  app.openapi(slots, (c) => {
+  app.openapi(slots, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     const query = c.req.valid('query');
     const now = clock.now();
@@ -281,12 +284,12 @@ export function availabilityRoutes(services: Services) {
     if (to - from > SLOTS_MAX_DAYS * DAY)
       return c.json({ error: `Les créneaux se consultent sur ${SLOTS_MAX_DAYS} jours au plus.` }, 422);
     const coachId = member.acc.coach.id;
-    const av = storage.availabilities.get(coachId);
+    const av = await storage.availabilities.get(coachId);
     const free = freeSlots(av, {
       from,
       to,
       durationMinutes,
-      busy: storage.appointments.busy(coachId, from, to),
+      busy: await storage.appointments.busy(coachId, from, to),
       now,
     });
     return c.json(

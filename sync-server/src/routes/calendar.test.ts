@@ -62,6 +62,14 @@ describe('[SCHED9] the calendar feed', () => {
     url = first.body.url;
   });
 
+  it('first calls at the same time all get the one address that stays valid', async () => {
+    const replies = await Promise.all(Array.from({ length: 6 }, () => f.learner.get('/api/calendar')));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const tokens = new Set(replies.map((r) => r.body.token as string));
+    expect(tokens.size).toBe(1);
+    expect((await fetchFeed(replies[0]!.body.url)).status).toBe(200);
+  });
+
   it('serves valid iCalendar without a session; ical.js reads local times with their TZID across the change', async () => {
     const feed = await fetchFeed(url);
     expect(feed.status).toBe(200);

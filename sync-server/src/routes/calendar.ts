@@ -85,42 +85,45 @@ export function calendarRoutes(services: Services) {
   });
 
   /** The zone the feed writes times in: the coach's own, or the learner's coach's. */
-  function zoneFor(userId: string, role: 'coach' | 'learner', events: Appointment[]): string {
+  async function zoneFor(userId: string, role: 'coach' | 'learner', events: Appointment[]): Promise<string> {
     const coachId =
       role === 'coach'
         ? userId
-        : (events[0]?.coach.id ?? storage.accompaniments.listForLearner(userId)[0]?.coach.id);
-    return coachId ? storage.availabilities.get(coachId).timeZone : DEFAULT_TIME_ZONE;
+        : (events[0]?.coach.id ?? (await storage.accompaniments.listForLearner(userId))[0]?.coach.id);
+    return coachId ? (await storage.availabilities.get(coachId)).timeZone : DEFAULT_TIME_ZONE;
   }
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    let token = storage.calendarFeeds.token(session.user.id);
-    if (!token) {
-      token = newToken();
-      storage.calendarFeeds.set(session.user.id, token, clock.now());
-    }
+    // Two first calls at once must not each create an address, the second silently replacing the first.
+    const token = await storage.transaction(async () => {
+      const existing = await storage.calendarFeeds.token(session.user.id);
+      if (existing) return existing;
+      const created = newToken();
+      await storage.calendarFeeds.set(session.user.id, created, clock.now());
+      return created;
+    });
     return c.json(answer(c, token), 200);
   });
 
-  app.openapi(reset, (c) => {
+  app.openapi(reset, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const token = newToken();
-    storage.calendarFeeds.set(session.user.id, token, clock.now());
+    await storage.calendarFeeds.set(session.user.id, token, clock.now());
     return c.json(answer(c, token), 200);
   });
 
-  app.openapi(feed, (c) => {
+  app.openapi(feed, async (c) => {
     const file = c.req.valid('param').file;
     const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
-    const userId = isWellFormedToken(token) ? storage.calendarFeeds.owner(token) : null;
-    const user = userId ? storage.users.findById(userId) : null;
+    const userId = isWellFormedToken(token) ? await storage.calendarFeeds.owner(token) : null;
+    const user = userId ? await storage.users.findById(userId) : null;
     if (!user) return c.json(NOT_FOUND, 404);
     const now = clock.now();
-    const appointments = storage.appointments.listForCalendar(user.id, now - FEED_PAST_DAYS * DAY);
-    const timeZone = zoneFor(user.id, user.role, appointments);
+    const appointments = await storage.appointments.listForCalendar(user.id, now - FEED_PAST_DAYS * DAY);
+    const timeZone = await zoneFor(user.id, user.role, appointments);
     const workshopUrl = (id: string) => `${base(c)}/ateliers/${encodeURIComponent(id)}`;
     // A group session's video call is outside Compagnon (SCHED10 stays 1:1): its link is the location.
     const where = (mode: AppointmentMode, location: string | null) => {
@@ -163,7 +166,7 @@ export function calendarRoutes(services: Services) {
         };
       });
     if (user.role === 'coach')
-      for (const g of storage.appointments.groupsForCalendar(user.id, now - FEED_PAST_DAYS * DAY))
+      for (const g of await storage.appointments.groupsForCalendar(user.id, now - FEED_PAST_DAYS * DAY))
         events.push({
           uid: `group-${g.id}@compagnon`,
           start: g.start,

@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { listExercises, notesText, privateNotes } from '@compagnon/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDoc } from '../evidence/documents.ts';
 import { evidencePackData } from '../evidence/pack.ts';
-import { EXERCISE_TITLE, fillDocuments, leakedMarker } from '../test-support/evidence.ts';
+import { DATABASE_FILE } from '../storage/db.ts';
+import { EXERCISE_TITLE, MARKERS, fillDocuments, leakedMarker } from '../test-support/evidence.ts';
 import { fixture, type Fixture } from '../test-support/http.ts';
-import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { startTestServer, testStorageBackend, type TestServer } from '../test-support/server.ts';
 import { SyncClient, upgradeStatus } from '../test-support/sync-client.ts';
 
 const DAY = 86_400_000;
@@ -22,7 +23,7 @@ const base = () => `/api/accompaniments/${f.accompaniment.id}`;
 beforeAll(async () => {
   server = await startTestServer({ clockControl: true });
   f = await fixture(server.url);
-  fillDocuments(server, f.accompaniment, {
+  await fillDocuments(server, f.accompaniment, {
     coach: { id: f.ids.coach, name: 'Coach A' },
     learner: { id: f.ids.learner, name: 'Léa Test' },
   });
@@ -118,8 +119,8 @@ describe('[CLOSE3] executing destroys the working documents and [CLOSE4] keeps w
 
   it('closes the open connections, deletes every stored update and the files not kept, and answers the proof', async () => {
     const before = {
-      shared: server.storage.docs.count(f.accompaniment.sharedDoc),
-      private: server.storage.docs.count(f.accompaniment.privateDoc),
+      shared: await server.storage.docs.count(f.accompaniment.sharedDoc),
+      private: await server.storage.docs.count(f.accompaniment.privateDoc),
     };
     expect(before.shared).toBeGreaterThan(0);
     expect(before.private).toBeGreaterThan(0);
@@ -149,12 +150,32 @@ describe('[CLOSE3] executing destroys the working documents and [CLOSE4] keeps w
     // Connections closed with a clear reason; nothing of the documents stays stored or loaded.
     expect(await learnerSync.closed).toEqual({ code: 4410, reason: 'accompagnement clôturé' });
     expect((await coachPrivate.closed).code).toBe(4410);
-    expect(server.storage.docs.count(f.accompaniment.sharedDoc)).toBe(0);
-    expect(server.storage.docs.count(f.accompaniment.privateDoc)).toBe(0);
+    expect(await server.storage.docs.count(f.accompaniment.sharedDoc)).toBe(0);
+    expect(await server.storage.docs.count(f.accompaniment.privateDoc)).toBe(0);
     expect(server.sync.rooms.has(f.accompaniment.sharedDoc)).toBe(false);
     expect(server.sync.rooms.has(f.accompaniment.privateDoc)).toBe(false);
     expect(existsSync(path.join(server.dataDir, 'files', fileId))).toBe(false);
     expect((await f.learner.get(`/api/files/${fileId}`)).status).toBe(404);
+  });
+
+  it('[CLOSE3] leaves nothing of the destroyed content readable in the database', async () => {
+    const { sql } = server.storage;
+    const left = await sql.get(
+      'SELECT count(*) AS n FROM doc_updates WHERE doc_name = ? OR doc_name = ?',
+      f.accompaniment.sharedDoc,
+      f.accompaniment.privateDoc,
+    );
+    expect(left).toMatchObject({ n: 0 });
+    if (testStorageBackend() === 'sqlite') {
+      // SQLite zeroed the freed pages (secure_delete, on for the closing only): once the log is folded into
+      // the database file, the marked text is nowhere in it.
+      const sqlite = server.storage.sqlite!;
+      expect(sqlite.prepare('PRAGMA secure_delete').get()).toMatchObject({ secure_delete: 0 });
+      sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      const bytes = readFileSync(path.join(server.dataDir, DATABASE_FILE)).toString('latin1');
+      for (const marker of [MARKERS.note, MARKERS.exercise, MARKERS.synthesis, MARKERS.privateNote])
+        expect(bytes.includes(marker), marker).toBe(false);
+    }
   });
 
   it('keeps the synthesis and the exercises as PDFs for a year, readable by the learner', async () => {
@@ -190,23 +211,26 @@ describe('[CLOSE3] executing destroys the working documents and [CLOSE4] keeps w
     });
     expect(change.status).toBe(409);
     expect(change.body.error).toMatch(/clôturé/);
-    expect(server.storage.docs.count(f.accompaniment.sharedDoc)).toBe(0);
+    expect(await server.storage.docs.count(f.accompaniment.sharedDoc)).toBe(0);
     expect((await f.coach.post(`${base()}/closing/execute`)).status).toBe(409);
   });
 
-  it('[CLOSE4] the proof is final: its row refuses any change, and is never deleted', () => {
-    const db = server.storage.db;
-    expect(() =>
-      db.prepare('UPDATE closings SET proof = NULL WHERE accompaniment_id = ?').run(f.accompaniment.id),
-    ).toThrow(/final/);
-    expect(() =>
-      db.prepare('DELETE FROM closings WHERE accompaniment_id = ?').run(f.accompaniment.id),
-    ).toThrow(/kept/);
+  it('[CLOSE4] the proof is final: its row refuses any change, and is never deleted', async () => {
+    const { sql } = server.storage;
+    await expect(
+      sql.run('UPDATE closings SET proof = NULL WHERE accompaniment_id = ?', f.accompaniment.id),
+    ).rejects.toThrow(/final/);
+    await expect(
+      sql.run('DELETE FROM closings WHERE accompaniment_id = ?', f.accompaniment.id),
+    ).rejects.toThrow(/kept/);
+    expect(
+      await sql.get('SELECT proof FROM closings WHERE accompaniment_id = ?', f.accompaniment.id),
+    ).toMatchObject({ proof: expect.stringContaining('"documents"') });
   });
 
   it('[EVID2] the evidence pack still tells the exercises and the closing, from what was kept of the facts', async () => {
-    const acc = server.storage.accompaniments.find(f.accompaniment.id)!;
-    const data = evidencePackData(server.storage, server.sync, acc, server.clock.now());
+    const acc = (await server.storage.accompaniments.find(f.accompaniment.id))!;
+    const data = await evidencePackData(server.storage, server.sync, acc, server.clock.now());
     const texts = data.timeline.map((i) => i.text);
     expect(texts).toContain(`Exercice rendu : « ${EXERCISE_TITLE} »`);
     expect(texts).toContain(
@@ -215,18 +239,20 @@ describe('[CLOSE3] executing destroys the working documents and [CLOSE4] keeps w
     expect(leakedMarker(JSON.stringify(data))).toBeNull();
     // Nothing left to read in the documents themselves.
     expect(
-      withDoc(server.storage, server.sync, f.accompaniment.sharedDoc, (doc) => listExercises(doc)),
+      await withDoc(server.storage, server.sync, f.accompaniment.sharedDoc, (doc) => listExercises(doc)),
     ).toEqual([]);
     expect(
-      withDoc(server.storage, server.sync, f.accompaniment.privateDoc, (doc) => notesText(privateNotes(doc))),
+      await withDoc(server.storage, server.sync, f.accompaniment.privateDoc, (doc) =>
+        notesText(privateNotes(doc)),
+      ),
     ).toBe('');
   });
 
-  it('[AUDIT2] the closing steps are in the audit log', () => {
-    const org = server.storage.organisations.membershipOf(f.ids.coach)!.organisation.id;
-    const actions = server.storage.audit
-      .list(org, { from: 0, to: Number.MAX_SAFE_INTEGER })
-      .map((e) => e.action);
+  it('[AUDIT2] the closing steps are in the audit log', async () => {
+    const org = (await server.storage.organisations.membershipOf(f.ids.coach))!.organisation.id;
+    const actions = (await server.storage.audit.list(org, { from: 0, to: Number.MAX_SAFE_INTEGER })).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(
       expect.arrayContaining(['closing.requested', 'closing.agreed', 'closing.executed']),
     );

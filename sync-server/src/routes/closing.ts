@@ -163,14 +163,14 @@ export function closingRoutes(services: Services) {
   /** Executions under way: a second click waits for nothing and is refused. */
   const executing = new Set<string>();
 
-  const person = (id: string) => ({ id, name: storage.users.findById(id)?.name ?? '—' });
+  const person = async (id: string) => ({ id, name: (await storage.users.findById(id))?.name ?? '—' });
 
-  function proofJson(proof: ClosingProof, role: 'coach' | 'learner') {
+  async function proofJson(proof: ClosingProof, role: 'coach' | 'learner') {
     return {
       closedAt: iso(proof.closedAt),
-      closedBy: person(proof.closedBy),
+      closedBy: await person(proof.closedBy),
       agreedAt: iso(proof.agreedAt),
-      agreedBy: person(proof.agreedBy),
+      agreedBy: await person(proof.agreedBy),
       keep: proof.keep,
       documents: proof.documents.map((d) => {
         const docRole = d.name.endsWith('.private') ? ('private' as const) : ('shared' as const);
@@ -187,66 +187,68 @@ export function closingRoutes(services: Services) {
     };
   }
 
-  function closingJson(acc: Accompaniment, record: ClosingRecord | null, role: 'coach' | 'learner') {
+  async function closingJson(acc: Accompaniment, record: ClosingRecord | null, role: 'coach' | 'learner') {
     const state = closingState(record);
     const inventory =
       record?.lockedAt !== null && record?.lockedAt !== undefined
         ? null
         : {
-            ...withDoc(storage, services.sync, docNames(acc.id as AccompanimentId).shared, (doc) => ({
+            ...(await withDoc(storage, services.sync, docNames(acc.id as AccompanimentId).shared, (doc) => ({
               exercises: listExercises(doc).length,
               messages: listMessages(doc).length,
               synthesisWritten: synthesisText(doc).some((s) => s.text.trim() !== ''),
-            })),
-            files: storage.retention.accompanimentFiles(acc.id).length,
+            }))),
+            files: (await storage.retention.accompanimentFiles(acc.id)).length,
           };
     return {
       state,
       requestedAt: record ? iso(record.requestedAt) : null,
-      requestedBy: record ? person(record.requestedBy) : null,
+      requestedBy: record ? await person(record.requestedBy) : null,
       agreement:
         record && record.agreedAt !== null && record.agreedBy
           ? {
               keep: record.keep ?? [],
               agreedAt: iso(record.agreedAt),
-              by: person(record.agreedBy),
+              by: await person(record.agreedBy),
               text: record.agreementText ?? '',
             }
           : null,
-      proof: record?.proof ? proofJson(record.proof, role) : null,
+      proof: record?.proof ? await proofJson(record.proof, role) : null,
       inventory,
-      kept: storage.retention
-        .kept(acc.id)
-        .map((k) => ({ kind: k.kind, fileId: k.fileId, retainUntil: iso(k.retainUntil) })),
+      kept: (await storage.retention.kept(acc.id)).map((k) => ({
+        kind: k.kind,
+        fileId: k.fileId,
+        retainUntil: iso(k.retainUntil),
+      })),
     };
   }
 
-  function member(c: Context<AppEnv>) {
+  async function member(c: Context<AppEnv>) {
     const session = c.get('session');
-    return session ? membershipIn(storage, session.user, c.req.param('id') ?? '') : null;
+    return session ? await membershipIn(storage, session.user, c.req.param('id') ?? '') : null;
   }
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const m = member(c);
+    const m = await member(c);
     if (!m) return c.json(ACC_NOT_FOUND, 404);
-    return c.json(closingJson(m.acc, storage.closings.find(m.acc.id), m.role), 200);
+    return c.json(await closingJson(m.acc, await storage.closings.find(m.acc.id), m.role), 200);
   });
 
-  app.openapi(request, (c) => {
+  app.openapi(request, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const m = member(c);
+    const m = await member(c);
     if (!m) return c.json(ACC_NOT_FOUND, 404);
     if (m.role !== 'coach') return c.json(COACH_ONLY, 403);
-    if (storage.closings.find(m.acc.id))
+    if (await storage.closings.find(m.acc.id))
       return c.json({ error: 'La clôture de cet accompagnement est déjà demandée.' }, 409);
     if (!m.acc.learner)
       return c.json(
         { error: 'Pas de personne accompagnée : il n’y a personne pour accepter la clôture.' },
         409,
       );
-    storage.closings.request(m.acc.id, m.user.id, clock.now());
-    audit(services, {
+    await storage.closings.request(m.acc.id, m.user.id, clock.now());
+    await audit(services, {
       actorId: m.user.id,
       action: 'closing.requested',
       targetType: 'accompaniment',
@@ -254,16 +256,16 @@ export function closingRoutes(services: Services) {
       summary: 'Clôture de l’accompagnement demandée.',
       accompanimentId: m.acc.id,
     });
-    return c.json(closingJson(m.acc, storage.closings.find(m.acc.id), m.role), 200);
+    return c.json(await closingJson(m.acc, await storage.closings.find(m.acc.id), m.role), 200);
   });
 
-  app.openapi(agreement, (c) => {
+  app.openapi(agreement, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const m = member(c);
+    const m = await member(c);
     if (!m) return c.json(ACC_NOT_FOUND, 404);
     if (m.role !== 'learner')
       return c.json({ error: 'Seule la personne accompagnée peut accepter la clôture.' }, 403);
-    const record = storage.closings.find(m.acc.id);
+    const record = await storage.closings.find(m.acc.id);
     const state = closingState(record);
     if (state !== 'requested')
       return c.json(
@@ -277,9 +279,9 @@ export function closingRoutes(services: Services) {
       );
     const keep = c.req.valid('json').keep;
     const text = agreementText({ learnerName: m.user.name, title: m.acc.title, keep });
-    if (!storage.closings.agree(m.acc.id, m.user.id, keep, text, clock.now()))
+    if (!(await storage.closings.agree(m.acc.id, m.user.id, keep, text, clock.now())))
       return c.json({ error: 'Votre accord est déjà enregistré.' }, 409);
-    audit(services, {
+    await audit(services, {
       actorId: m.user.id,
       action: 'closing.agreed',
       targetType: 'accompaniment',
@@ -287,29 +289,24 @@ export function closingRoutes(services: Services) {
       summary: `Accord écrit de la personne accompagnée sur la clôture ; conservé : ${keep.length === 0 ? 'rien' : keep.join(', ')}.`,
       accompanimentId: m.acc.id,
     });
-    return c.json(closingJson(m.acc, storage.closings.find(m.acc.id), m.role), 200);
+    return c.json(await closingJson(m.acc, await storage.closings.find(m.acc.id), m.role), 200);
   });
 
   app.openapi(execute, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const m = member(c);
+    const m = await member(c);
     if (!m) return c.json(ACC_NOT_FOUND, 404);
     if (m.role !== 'coach') return c.json(COACH_ONLY, 403);
-    const state = closingState(storage.closings.find(m.acc.id));
-    if (state === 'closed') return c.json({ error: 'Cet accompagnement est déjà clôturé.' }, 409);
-    if (state !== 'agreed' || executing.has(m.acc.id))
-      return c.json(
-        {
-          error: executing.has(m.acc.id)
-            ? 'La clôture est en cours.'
-            : 'La personne accompagnée doit d’abord accepter la clôture par écrit.',
-        },
-        409,
-      );
+    // Checked and marked without yielding, so a second click is refused while the first runs.
+    if (executing.has(m.acc.id)) return c.json({ error: 'La clôture est en cours.' }, 409);
     executing.add(m.acc.id);
     try {
+      const state = closingState(await storage.closings.find(m.acc.id));
+      if (state === 'closed') return c.json({ error: 'Cet accompagnement est déjà clôturé.' }, 409);
+      if (state !== 'agreed')
+        return c.json({ error: 'La personne accompagnée doit d’abord accepter la clôture par écrit.' }, 409);
       const proof = await performClosing(services, m.acc, m.user.id);
-      audit(services, {
+      await audit(services, {
         actorId: m.user.id,
         action: 'closing.executed',
         targetType: 'accompaniment',
@@ -320,7 +317,7 @@ export function closingRoutes(services: Services) {
           `fichier(s) supprimé(s), ${proof.kept.length} conservé(s) un an.`,
         accompanimentId: m.acc.id,
       });
-      return c.json({ proof: proofJson(proof, 'coach') }, 200);
+      return c.json({ proof: await proofJson(proof, 'coach') }, 200);
     } finally {
       executing.delete(m.acc.id);
     }
@@ -345,7 +342,7 @@ export function closedGuard(services: Services): MiddlewareHandler<AppEnv> {
     if (OPEN_AFTER_CLOSING.test(path)) return next();
     if (c.req.method === 'DELETE' && /\/synthesis\/consents\/[^/]+$/.test(path)) return next();
     const id = /^\/api\/accompaniments\/([^/]+)/.exec(path)?.[1];
-    if (id && services.storage.closings.isLocked(decodeURIComponent(id))) return c.json(CLOSED, 409);
+    if (id && (await services.storage.closings.isLocked(decodeURIComponent(id)))) return c.json(CLOSED, 409);
     return next();
   };
 }

@@ -59,13 +59,13 @@ export function evidenceRoutes(services: Services) {
    * The caller's part: coach (co-referents included) or learner of the accompaniment, or manager of its
    * coach's organisation; null for anyone else, who is answered like for a missing one (AUTH5).
    */
-  function viewerOf(user: User, id: string): { acc: Accompaniment; viewer: Viewer } | null {
-    const member = membershipIn(storage, user, id);
+  async function viewerOf(user: User, id: string): Promise<{ acc: Accompaniment; viewer: Viewer } | null> {
+    const member = await membershipIn(storage, user, id);
     if (member) return { acc: member.acc, viewer: member.role };
-    const acc = storage.accompaniments.find(id);
+    const acc = await storage.accompaniments.find(id);
     if (!acc || user.role !== 'coach') return null;
-    const membership = storage.organisations.membershipOf(user.id);
-    const org = organisationOf(storage, acc);
+    const membership = await storage.organisations.membershipOf(user.id);
+    const org = await organisationOf(storage, acc);
     return membership?.role === 'manager' && org?.id === membership.organisation.id
       ? { acc, viewer: 'manager' }
       : null;
@@ -81,12 +81,12 @@ export function evidenceRoutes(services: Services) {
   ) {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = viewerOf(session.user, c.req.param('id') ?? '');
+    const found = await viewerOf(session.user, c.req.param('id') ?? '');
     if (!found || (found.viewer === 'manager' && !allowed.includes('manager')))
       return c.json(ACC_NOT_FOUND, 404);
     if (!allowed.includes(found.viewer)) return c.json({ error: refusal }, 403);
     const bytes = await render(found.acc);
-    audit(services, {
+    await audit(services, {
       actorId: session.user.id,
       action: 'export.downloaded',
       targetType: 'accompaniment',
@@ -107,7 +107,7 @@ export function evidenceRoutes(services: Services) {
       'Réservé aux personnes de l’accompagnement.',
       'certificat-de-realisation.pdf',
       'Certificat de réalisation',
-      (acc) => renderCertificatePdf(commonFacts(storage, acc, clock.now())),
+      async (acc) => renderCertificatePdf(await commonFacts(storage, acc, clock.now())),
     ),
   );
 
@@ -118,7 +118,7 @@ export function evidenceRoutes(services: Services) {
       'Le dossier de preuves est réservé à la personne qui accompagne et à la personne responsable de l’organisme.',
       'dossier-de-preuves-qualiopi.pdf',
       'Dossier de preuves Qualiopi',
-      (acc) => renderEvidencePackPdf(evidencePackData(storage, services.sync, acc, clock.now())),
+      async (acc) => renderEvidencePackPdf(await evidencePackData(storage, services.sync, acc, clock.now())),
     ),
   );
 
@@ -129,7 +129,7 @@ export function evidenceRoutes(services: Services) {
       'Le rapport d’activité est réservé à la personne qui accompagne.',
       'rapport-d-activite.pdf',
       'Rapport d’activité',
-      (acc) => renderActivityPdf(activityData(storage, acc, clock.now())),
+      async (acc) => renderActivityPdf(await activityData(storage, acc, clock.now())),
     ),
   );
 

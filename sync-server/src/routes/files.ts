@@ -85,15 +85,15 @@ export function fileRoutes(services: Services) {
   const app = newRouter();
 
   /** Who may read a file (FILE4, ORG5, FILE6). */
-  function mayRead(user: User, file: FileRecord): boolean {
+  async function mayRead(user: User, file: FileRecord): Promise<boolean> {
     if (file.uploaderId === user.id) return true;
     if (file.accompanimentId) {
-      const acc = storage.accompaniments.find(file.accompanimentId);
+      const acc = await storage.accompaniments.find(file.accompanimentId);
       return acc !== null && roleIn(user, acc) !== null;
     }
     // A coach's library file: the coaches of the uploader's organisation while an item holding it is shared
     // (ORG5), and the members of the accompaniments whose coach copied it into the pathway (FILE6).
-    if (user.role === 'coach' && storage.files.isSharedWithCoach(file, user.id)) return true;
+    if (user.role === 'coach' && (await storage.files.isSharedWithCoach(file, user.id))) return true;
     return storage.files.isGrantedToMember(file.id, user.id);
   }
 
@@ -116,12 +116,12 @@ export function fileRoutes(services: Services) {
     let accompanimentId: string | null = null;
     const requested = form['accompanimentId'];
     if (typeof requested === 'string' && requested !== '') {
-      const acc = storage.accompaniments.find(requested);
+      const acc = await storage.accompaniments.find(requested);
       if (!acc || !roleIn(user, acc)) return c.json({ error: 'Accompagnement introuvable.' }, 404);
       accompanimentId = acc.id;
     } else if (user.role === 'learner') {
       // A learner has no library: their documents belong to their accompaniment.
-      const own = storage.accompaniments.listForLearner(user.id);
+      const own = await storage.accompaniments.listForLearner(user.id);
       if (own.length !== 1)
         return c.json({ error: 'Requête invalide — accompanimentId : champ obligatoire.' }, 400);
       accompanimentId = own[0]!.id;
@@ -135,7 +135,7 @@ export function fileRoutes(services: Services) {
     const id = newId<'FileId'>();
     const sha256 = await fileStore.write(id, bytes);
     try {
-      storage.files.create({
+      await storage.files.create({
         id,
         uploaderId: user.id,
         accompanimentId,
@@ -155,9 +155,9 @@ export function fileRoutes(services: Services) {
   app.openapi(download, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const file = storage.files.find(c.req.valid('param').id);
+    const file = await storage.files.find(c.req.valid('param').id);
     // Not allowed is answered like missing (AUTH5).
-    if (!file || !mayRead(session.user, file) || !(await fileStore.exists(file.id)))
+    if (!file || !(await mayRead(session.user, file)) || !(await fileStore.exists(file.id)))
       return c.json(NOT_FOUND, 404);
     c.header('Content-Type', file.type === 'text/plain' ? 'text/plain; charset=utf-8' : file.type);
     c.header('Content-Length', String(file.size));

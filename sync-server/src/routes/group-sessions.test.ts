@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlValue } from '../storage/sql.ts';
 import { Agent, fixture, uniqueEmail, type Fixture } from '../test-support/http.ts';
 import { bookOrThrow, clockFrom, openEveryDay, paris } from '../test-support/scheduling.ts';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
@@ -54,8 +55,8 @@ async function planOrThrow(start: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-const count = (sql: string, ...params: string[]): number =>
-  Number(server.storage.db.prepare(sql).get(...params)?.['n']);
+const count = async (sql: string, ...params: SqlValue[]): Promise<number> =>
+  Number((await server.storage.sql.get(sql, ...params))?.['n']);
 
 beforeAll(async () => {
   server = await startTestServer({ clock: clockFrom(MONDAY_8AM), clockControl: true });
@@ -97,7 +98,7 @@ describe('[SCHED14] planning a group session', () => {
       'Karim Benali',
       'Léa Test',
     ]);
-    expect(count('SELECT count(*) AS n FROM appointments WHERE group_id = ?', group.id)).toBe(2);
+    expect(await count('SELECT count(*) AS n FROM appointments WHERE group_id = ?', group.id)).toBe(2);
 
     // Each learner finds it in their own accompaniment, marked as a group session, and sees only their own.
     for (const [agent, accompanimentId] of [
@@ -200,11 +201,11 @@ describe('[SCHED14] planning a group session', () => {
     );
     expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
     expect(
-      count('SELECT count(*) AS n FROM appointment_groups WHERE start_at = ?', String(Date.parse(start))),
+      await count('SELECT count(*) AS n FROM appointment_groups WHERE start_at = ?', Date.parse(start)),
     ).toBe(1);
-    expect(
-      count('SELECT count(*) AS n FROM appointments WHERE start_at = ?', String(Date.parse(start))),
-    ).toBe(2);
+    expect(await count('SELECT count(*) AS n FROM appointments WHERE start_at = ?', Date.parse(start))).toBe(
+      2,
+    );
   });
 });
 
@@ -241,7 +242,7 @@ describe('[SCHED14] the coach’s time: a group counts once', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ start: paris('2026-10-26', '09:30'), sequence: 1 });
-    const children = server.storage.appointments.childrenOf(groupId);
+    const children = await server.storage.appointments.childrenOf(groupId);
     expect(children.map((a) => new Date(a.start).toISOString())).toEqual([
       paris('2026-10-26', '09:30'),
       paris('2026-10-26', '09:30'),
@@ -325,7 +326,7 @@ describe('[SCHED15] held, cancelled and withdrawn, hours per participant', () =>
     for (const accompanimentId of [f.accompaniment.id, karim.accompanimentId]) {
       const verify = await f.coach.get(`/api/accompaniments/${accompanimentId}/attendance/verify`);
       expect(verify.body).toMatchObject({ ok: true });
-      const records = server.storage.attendance.listForAccompaniment(accompanimentId);
+      const records = await server.storage.attendance.listForAccompaniment(accompanimentId);
       expect(records.map((r) => r.role).sort()).toEqual(['coach', 'learner']);
     }
   });
@@ -353,11 +354,13 @@ describe('[SCHED15] held, cancelled and withdrawn, hours per participant', () =>
     view = cancelled.body;
     expect(view.status).toBe('cancelled');
     expect(view.participants.map((p: { status: string }) => p.status)).toEqual(['cancelled', 'cancelled']);
-    const karimChild = server.storage.appointments.find(
+    const karimChild = await server.storage.appointments.find(
       group.participants.find((p) => p.userId === karim.id)!.appointmentId,
     );
     expect(karimChild?.cancelReason).toBe('Formateur malade');
-    expect(server.storage.appointments.find(lea.appointmentId)?.cancelReason).toBe('Entretien d’embauche');
+    expect((await server.storage.appointments.find(lea.appointmentId))?.cancelReason).toBe(
+      'Entretien d’embauche',
+    );
     expect((await f.coach.post(`${sessions()}/${group.id}/cancel`, { reason: 'Encore' })).status).toBe(409);
   });
 
@@ -445,7 +448,7 @@ describe('[SCHED16] reminders', () => {
     mails.length = 0;
     mailing.clockControl!.advance(Date.parse(paris('2026-10-20', '10:01')) - mailing.clock.now());
     expect(await mailing.runReminders()).toBe(3);
-    const coachEmail = mailing.storage.users.findById(g.ids.coach)!.email;
+    const coachEmail = (await mailing.storage.users.findById(g.ids.coach))!.email;
     const toCoach = mails.filter((m) => m.to.includes(coachEmail));
     expect(toCoach).toHaveLength(1);
     const text = toCoach[0]!.raw.replace(/=\r?\n/g, '');

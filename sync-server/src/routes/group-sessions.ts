@@ -254,21 +254,41 @@ const BILAN_CAP = (name: string) => ({
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The half-days the person signed on an appointment (first signatures, corrections apart). */
-function signedHalfDays(storage: Storage, appointmentId: string, userId: string): HalfDay[] {
+async function signedHalfDays(storage: Storage, appointmentId: string, userId: string): Promise<HalfDay[]> {
   const set = new Set<HalfDay>();
-  for (const r of storage.attendance.listForAppointment(appointmentId))
+  for (const r of await storage.attendance.listForAppointment(appointmentId))
     if (r.userId === userId && r.correctsSeq === null) set.add(r.halfDay);
   return [...set].sort();
 }
 
 /** The session as the caller sees it: the coach every participant's appointment, a participant their own. */
-export function groupSessionJson(storage: Storage, group: AppointmentGroup, viewer: User, role: string) {
-  const children = storage.appointments.childrenOf(group.id);
+export async function groupSessionJson(
+  storage: Storage,
+  group: AppointmentGroup,
+  viewer: User,
+  role: string,
+) {
+  const children = await storage.appointments.childrenOf(group.id);
   const isCoach = role === 'coach';
   const held = children.filter((a) => a.status === 'held');
+  // The coach signed a half-day for the group when their signature is on every held appointment.
+  const coachSigned: HalfDay[][] = [];
+  for (const a of held) coachSigned.push(await signedHalfDays(storage, a.id, group.coach.id));
   const coachHalfDays = (['am', 'pm'] as const).filter(
-    (h) => held.length > 0 && held.every((a) => signedHalfDays(storage, a.id, group.coach.id).includes(h)),
+    (h) => held.length > 0 && coachSigned.every((days) => days.includes(h)),
   );
+  const participants = [];
+  if (isCoach)
+    for (const a of children)
+      participants.push({
+        userId: a.learner?.id ?? null,
+        name: a.learner?.name ?? a.accompanimentTitle,
+        accompanimentId: a.accompanimentId,
+        appointmentId: a.id,
+        status: a.status,
+        countedMinutes: a.countedMinutes,
+        signedHalfDays: a.learner ? await signedHalfDays(storage, a.id, a.learner.id) : [],
+      });
   const mine = isCoach ? null : (children.find((a) => a.learner?.id === viewer.id) ?? null);
   return {
     id: group.id,
@@ -284,19 +304,9 @@ export function groupSessionJson(storage: Storage, group: AppointmentGroup, view
     cancelReason: group.cancelReason,
     sequence: group.sequence,
     participantCount: children.filter((a) => a.status !== 'cancelled').length,
-    participants: isCoach
-      ? children.map((a) => ({
-          userId: a.learner?.id ?? null,
-          name: a.learner?.name ?? a.accompanimentTitle,
-          accompanimentId: a.accompanimentId,
-          appointmentId: a.id,
-          status: a.status,
-          countedMinutes: a.countedMinutes,
-          signedHalfDays: a.learner ? signedHalfDays(storage, a.id, a.learner.id) : [],
-        }))
-      : [],
+    participants,
     coachSignedHalfDays: coachHalfDays,
-    mine: mine ? appointmentJson(storage, mine) : null,
+    mine: mine ? await appointmentJson(storage, mine) : null,
   };
 }
 
@@ -305,39 +315,39 @@ export function groupSessionRoutes(services: Services) {
   const app = newRouter();
 
   /** The workshop, the caller's part in it and, when asked, one of its sessions; null → 404. */
-  function access(user: User, workshopId: string, groupId?: string) {
-    const member = workshopRoleIn(storage, user, workshopId);
+  async function access(user: User, workshopId: string, groupId?: string) {
+    const member = await workshopRoleIn(storage, user, workshopId);
     if (!member) return { error: NOT_FOUND } as const;
     if (groupId === undefined) return { ...member, group: null };
-    const group = storage.appointments.findGroup(groupId);
+    const group = await storage.appointments.findGroup(groupId);
     if (!group || group.workshopId !== member.workshop.id) return { error: SESSION_NOT_FOUND } as const;
     return { ...member, group };
   }
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = access(session.user, c.req.valid('param').id);
+    const found = await access(session.user, c.req.valid('param').id);
     if ('error' in found) return c.json(found.error, 404);
-    const sessions = storage.appointments
-      .groupsForWorkshop(found.workshop.id)
-      .map((g) => groupSessionJson(storage, g, session.user, found.role));
+    const sessions = [];
+    for (const g of await storage.appointments.groupsForWorkshop(found.workshop.id))
+      sessions.push(await groupSessionJson(storage, g, session.user, found.role));
     return c.json({ sessions }, 200);
   });
 
-  app.openapi(plan, (c) => {
+  app.openapi(plan, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const found = access(session.user, c.req.valid('param').id);
+    const found = await access(session.user, c.req.valid('param').id);
     if ('error' in found) return c.json(found.error, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const body = c.req.valid('json');
     const coachId = found.workshop.coach.id;
     let planned: { durationMinutes: number; mode: AppointmentMode; typeLabel: string | null };
     if (body.typeId !== undefined) {
-      const type = storage.availabilities
-        .types(coachId)
-        .find((t) => t.id === body.typeId && t.kind === 'group');
+      const type = (await storage.availabilities.types(coachId)).find(
+        (t) => t.id === body.typeId && t.kind === 'group',
+      );
       if (!type)
         return c.json({ error: 'Ce type de séance collective n’existe plus : choisissez-en un autre.' }, 422);
       planned = { durationMinutes: type.durationMinutes, mode: type.mode, typeLabel: type.label };
@@ -357,18 +367,19 @@ export function groupSessionRoutes(services: Services) {
     const refused = timingError(start, now);
     if (refused) return c.json({ error: refused }, 422);
     // One appointment per participant whose accompaniment is still led by this coach and not closed.
-    const children = storage.workshops.participants(found.workshop.id).flatMap((p) => {
-      const acc = p.accompanimentId ? storage.accompaniments.find(p.accompanimentId) : null;
-      if (!acc || acc.learner?.id !== p.userId || acc.coach.id !== coachId) return [];
-      if (storage.closings.isLocked(acc.id)) return [];
-      return [{ id: newId(), accompanimentId: acc.id, phase: currentPhase(acc) }];
-    });
+    const children: { id: string; accompanimentId: string; phase: string | null }[] = [];
+    for (const p of await storage.workshops.participants(found.workshop.id)) {
+      const acc = p.accompanimentId ? await storage.accompaniments.find(p.accompanimentId) : null;
+      if (!acc || acc.learner?.id !== p.userId || acc.coach.id !== coachId) continue;
+      if (await storage.closings.isLocked(acc.id)) continue;
+      children.push({ id: newId(), accompanimentId: acc.id, phase: currentPhase(acc) });
+    }
     if (children.length === 0)
       return c.json(
         { error: 'Aucune personne à inscrire : ajoutez d’abord des participant·es à l’atelier.' },
         422,
       );
-    const group = storage.appointments.bookGroup(
+    const group = await storage.appointments.bookGroup(
       {
         id: newId(),
         workshopId: found.workshop.id,
@@ -385,7 +396,7 @@ export function groupSessionRoutes(services: Services) {
     );
     if (group === 'taken') return c.json(TAKEN, 409);
     for (const child of children)
-      audit(services, {
+      await audit(services, {
         actorId: session.user.id,
         action: 'appointment.booked',
         targetType: 'appointment',
@@ -393,14 +404,14 @@ export function groupSessionRoutes(services: Services) {
         summary: `Séance collective « ${group.workshopTitle} » réservée pour le ${iso(start)} (${planned.durationMinutes} min, ${planned.mode}).`,
         accompanimentId: child.accompanimentId,
       });
-    return c.json(groupSessionJson(storage, group, session.user, 'coach'), 201);
+    return c.json(await groupSessionJson(storage, group, session.user, 'coach'), 201);
   });
 
-  app.openapi(move, (c) => {
+  app.openapi(move, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const found = access(session.user, params.id, params.groupId);
+    const found = await access(session.user, params.id, params.groupId);
     if ('error' in found) return c.json(found.error, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const group = found.group!;
@@ -411,12 +422,12 @@ export function groupSessionRoutes(services: Services) {
     const now = clock.now();
     const refused = timingError(start, now);
     if (refused) return c.json({ error: refused }, 422);
-    const result = storage.appointments.moveGroup(group, start, session.user.id, body.reason, now);
+    const result = await storage.appointments.moveGroup(group, start, session.user.id, body.reason, now);
     if (result === 'taken') return c.json(TAKEN, 409);
     if (result === 'not-booked') return c.json(NOT_BOOKED_MOVE, 422);
-    for (const child of storage.appointments.childrenOf(group.id))
+    for (const child of await storage.appointments.childrenOf(group.id))
       if (child.status === 'booked')
-        audit(services, {
+        await audit(services, {
           actorId: session.user.id,
           action: 'appointment.moved',
           targetType: 'appointment',
@@ -425,23 +436,28 @@ export function groupSessionRoutes(services: Services) {
           accompanimentId: child.accompanimentId,
         });
     return c.json(
-      groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'),
+      await groupSessionJson(
+        storage,
+        (await storage.appointments.findGroup(group.id))!,
+        session.user,
+        'coach',
+      ),
       200,
     );
   });
 
-  app.openapi(cancel, (c) => {
+  app.openapi(cancel, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const found = access(session.user, params.id, params.groupId);
+    const found = await access(session.user, params.id, params.groupId);
     if ('error' in found) return c.json(found.error, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const group = found.group!;
     if (group.status === 'cancelled') return c.json({ error: 'Cette séance est déjà annulée.' }, 409);
     if (group.status === 'held')
       return c.json({ error: 'Une séance déjà tenue ne peut pas être annulée.' }, 422);
-    const cancelled = storage.appointments.cancelGroup(
+    const cancelled = await storage.appointments.cancelGroup(
       group,
       session.user.id,
       c.req.valid('json').reason,
@@ -450,26 +466,31 @@ export function groupSessionRoutes(services: Services) {
     if (!cancelled) return c.json({ error: 'Cette séance ne peut plus être annulée.' }, 409);
     for (const id of cancelled) {
       services.calls?.closeAppointment(id);
-      audit(services, {
+      await audit(services, {
         actorId: session.user.id,
         action: 'appointment.cancelled',
         targetType: 'appointment',
         targetId: id,
         summary: `Séance collective du ${iso(group.start)} annulée.`,
-        accompanimentId: storage.appointments.find(id)?.accompanimentId ?? null,
+        accompanimentId: (await storage.appointments.find(id))?.accompanimentId ?? null,
       });
     }
     return c.json(
-      groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'),
+      await groupSessionJson(
+        storage,
+        (await storage.appointments.findGroup(group.id))!,
+        session.user,
+        'coach',
+      ),
       200,
     );
   });
 
-  app.openapi(held, (c) => {
+  app.openapi(held, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const found = access(session.user, params.id, params.groupId);
+    const found = await access(session.user, params.id, params.groupId);
     if ('error' in found) return c.json(found.error, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const group = found.group!;
@@ -485,22 +506,31 @@ export function groupSessionRoutes(services: Services) {
     const why = body.reason?.trim() || null;
     if (minutes !== group.durationMinutes && !why)
       return c.json({ error: 'Indiquez pourquoi la durée comptée diffère de la durée prévue.' }, 422);
-    const booked = storage.appointments.childrenOf(group.id).filter((a) => a.status === 'booked');
+    const booked = (await storage.appointments.childrenOf(group.id)).filter((a) => a.status === 'booked');
     if (booked.length === 0)
       return c.json({ error: 'Plus personne n’est inscrit à cette séance : annulez-la plutôt.' }, 422);
     // Each participant's hours are their own accompaniment's (SCHED7): the bilan cap is checked for each.
     const toHold: HeldChild[] = [];
     for (const appointment of booked) {
-      const acc = storage.accompaniments.find(appointment.accompanimentId)!;
-      const provider = storage.appointments.heldSessions(acc.id).reduce((n, s) => n + s.countedMinutes, 0);
+      const acc = (await storage.accompaniments.find(appointment.accompanimentId))!;
+      const provider = (await storage.appointments.heldSessions(acc.id)).reduce(
+        (n, s) => n + s.countedMinutes,
+        0,
+      );
       if (exceedsBilanCap(acc.kind, provider, minutes))
         return c.json(BILAN_CAP(appointment.learner?.name ?? acc.title), 422);
       toHold.push({ appointment, minutes, phase: currentPhase(acc) ?? appointment.phase });
     }
-    if (!storage.appointments.markGroupHeld(group, toHold, { byUserId: session.user.id, reason: why, now }))
+    if (
+      !(await storage.appointments.markGroupHeld(group, toHold, {
+        byUserId: session.user.id,
+        reason: why,
+        now,
+      }))
+    )
       return c.json({ error: 'Cette séance est déjà enregistrée comme tenue.' }, 409);
     for (const { appointment } of toHold)
-      audit(services, {
+      await audit(services, {
         actorId: session.user.id,
         action: 'appointment.held',
         targetType: 'appointment',
@@ -509,32 +539,40 @@ export function groupSessionRoutes(services: Services) {
         accompanimentId: appointment.accompanimentId,
       });
     return c.json(
-      groupSessionJson(storage, storage.appointments.findGroup(group.id)!, session.user, 'coach'),
+      await groupSessionJson(
+        storage,
+        (await storage.appointments.findGroup(group.id))!,
+        session.user,
+        'coach',
+      ),
       201,
     );
   });
 
-  app.openapi(sign, (c) => {
+  app.openapi(sign, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const found = access(session.user, params.id, params.groupId);
+    const found = await access(session.user, params.id, params.groupId);
     if ('error' in found) return c.json(found.error, 404);
     if (found.role !== 'coach') return c.json(COACH_ONLY, 403);
     const group = found.group!;
-    const held: Appointment[] = storage.appointments.childrenOf(group.id).filter((a) => a.status === 'held');
+    const held: Appointment[] = (await storage.appointments.childrenOf(group.id)).filter(
+      (a) => a.status === 'held',
+    );
     if (group.status !== 'held' || held.length === 0)
       return c.json({ error: 'L’émargement est possible une fois la séance enregistrée comme tenue.' }, 422);
     const input = c.req.valid('json');
     const stored = signatureFor(input.method, input.signature);
     if (stored !== null && typeof stored === 'object') return c.json(stored, 422);
-    const halfDay = input.halfDay ?? halfDayOf(group, storage.availabilities.get(group.coach.id).timeZone);
+    const halfDay =
+      input.halfDay ?? halfDayOf(group, (await storage.availabilities.get(group.coach.id)).timeZone);
     const receivedAt = clock.now();
     // One signature, carried on every participant's chain in one transaction (SCHED16).
-    const signed = storage.transaction(() => {
+    const signed = await storage.transaction(async () => {
       const records: { appointment: Appointment; seq: number }[] = [];
       for (const appointment of held) {
-        const record = storage.attendance.append({
+        const record = await storage.attendance.append({
           accompanimentId: appointment.accompanimentId,
           appointmentId: appointment.id,
           userId: session.user.id,
@@ -554,7 +592,7 @@ export function groupSessionRoutes(services: Services) {
     if (signed.length === 0)
       return c.json({ error: 'Vous avez déjà émargé pour cette demi-journée de la séance.' }, 409);
     for (const { appointment, seq } of signed)
-      audit(services, {
+      await audit(services, {
         actorId: session.user.id,
         action: 'attendance.signed',
         targetType: 'appointment',

@@ -81,17 +81,17 @@ export function hoursRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
-  app.openapi(hours, (c) => {
+  app.openapi(hours, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     const { acc } = member;
-    const personal = storage.personalTime.list(acc.id);
+    const personal = await storage.personalTime.list(acc.id);
     const summary = hoursSummary({
       kind: acc.kind,
       hoursBudget: acc.hoursBudget,
-      held: storage.appointments.heldSessions(acc.id),
+      held: await storage.appointments.heldSessions(acc.id),
       personal,
     });
     return c.json(
@@ -100,15 +100,15 @@ export function hoursRoutes(services: Services) {
     );
   });
 
-  app.openapi(addPersonal, (c) => {
+  app.openapi(addPersonal, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, session.user, c.req.valid('param').id);
+    const member = await membershipIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     if (member.role !== 'learner')
       return c.json({ error: 'Le temps personnel est noté par la personne accompagnée.' }, 403);
     const body = c.req.valid('json');
-    const entry = storage.personalTime.add({
+    const entry = await storage.personalTime.add({
       id: newId(),
       accompanimentId: member.acc.id,
       userId: session.user.id,

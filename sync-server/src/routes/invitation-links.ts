@@ -39,7 +39,10 @@ export function newInvitationLink(
 }
 
 /** The stored invitation of a token from a link, or null when it is malformed or unknown (404). */
-export function findByToken<T>(token: string, find: (hash: string) => T | null): T | null {
+export async function findByToken<T>(
+  token: string,
+  find: (hash: string) => Promise<T | null>,
+): Promise<T | null> {
   return isWellFormedToken(token) ? find(tokenHash(token)) : null;
 }
 
@@ -82,19 +85,20 @@ export class AcceptConflict extends Error {
 export async function createInvitedAccount(
   storage: Storage,
   account: { email: string; name: string; password: string; role: User['role'] },
-  link: (user: User) => void,
+  link: (user: User) => Promise<void>,
 ): Promise<User | { status: 409 | 410; error: string }> {
-  if (storage.users.findByEmail(account.email)) return { status: 409, error: ACCOUNT_EXISTS };
+  if (await storage.users.findByEmail(account.email)) return { status: 409, error: ACCOUNT_EXISTS };
   const passwordHash = await hashPassword(account.password);
   try {
-    return storage.transaction(() => {
-      const user = storage.users.create({
+    // `await` here, so that a refusal thrown by `link` is caught below.
+    return await storage.transaction(async () => {
+      const user = await storage.users.create({
         email: account.email,
         name: account.name,
         role: account.role,
         passwordHash,
       });
-      link(user);
+      await link(user);
       return user;
     });
   } catch (error) {

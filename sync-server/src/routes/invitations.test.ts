@@ -33,10 +33,9 @@ describe('invitations without SMTP', () => {
     const ttl = new Date(invite.body.expiresAt).getTime() - Date.now();
     expect(Math.abs(ttl - 14 * 24 * 3600_000)).toBeLessThan(60_000);
     // Only the SHA-256 of the token is stored.
-    const stored = server.storage.db
-      .prepare('SELECT token_hash FROM invitations')
-      .all()
-      .map((r) => r['token_hash']);
+    const stored = (await server.storage.sql.all('SELECT token_hash FROM invitations')).map(
+      (r) => r['token_hash'],
+    );
     expect(stored).toContain(tokenHash(invite.body.token));
     expect(stored).not.toContain(invite.body.token);
 
@@ -94,9 +93,11 @@ describe('invitations without SMTP', () => {
     expect(superseded.status).toBe(410);
     expect(superseded.body.error).toMatch(/remplacée/);
 
-    server.storage.db
-      .prepare('UPDATE invitations SET expires_at = ? WHERE token_hash = ?')
-      .run(Date.now() - 1, tokenHash(second.body.token));
+    await server.storage.sql.run(
+      'UPDATE invitations SET expires_at = ? WHERE token_hash = ?',
+      Date.now() - 1,
+      tokenHash(second.body.token),
+    );
     const expired = await anonymous.get(`/api/invitations/${second.body.token}`);
     expect(expired.status).toBe(410);
     expect(expired.body.error).toMatch(/expiré/);

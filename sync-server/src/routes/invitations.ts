@@ -73,11 +73,11 @@ export function invitationRoutes(services: Services) {
   const { storage, publicUrl } = services;
   const app = newRouter();
 
-  function lookup(token: string, now = Date.now()): Lookup {
+  async function lookup(token: string, now = Date.now()): Promise<Lookup> {
     const notFound = { ok: false as const, status: 404 as const, error: INVITATION_UNKNOWN };
-    const invitation = findByToken(token, (hash) => storage.invitations.find(hash));
+    const invitation = await findByToken(token, (hash) => storage.invitations.find(hash));
     if (!invitation) return notFound;
-    const accompaniment = storage.accompaniments.find(invitation.accompanimentId);
+    const accompaniment = await storage.accompaniments.find(invitation.accompanimentId);
     if (!accompaniment) return notFound;
     const gone = invitationGone(
       invitation,
@@ -88,8 +88,8 @@ export function invitationRoutes(services: Services) {
     return { ok: true, invitation, accompaniment };
   }
 
-  app.openapi(info, (c) => {
-    const found = lookup(c.req.valid('param').token);
+  app.openapi(info, async (c) => {
+    const found = await lookup(c.req.valid('param').token);
     if (!found.ok) return c.json({ error: found.error }, found.status);
     return c.json(
       {
@@ -104,23 +104,23 @@ export function invitationRoutes(services: Services) {
 
   app.openapi(accept, async (c) => {
     const body = c.req.valid('json');
-    const found = lookup(c.req.valid('param').token);
+    const found = await lookup(c.req.valid('param').token);
     if (!found.ok) return c.json({ error: found.error }, found.status);
     const { invitation, accompaniment } = found;
     if (accompaniment.learner) return c.json({ error: HAS_LEARNER }, 409);
     const user = await createInvitedAccount(
       storage,
       { email: invitation.email, name: body.name, password: body.password, role: 'learner' },
-      (created) => {
-        if (!storage.invitations.markUsed(invitation.tokenHash, created.id))
+      async (created) => {
+        if (!(await storage.invitations.markUsed(invitation.tokenHash, created.id)))
           throw new AcceptConflict(410, USED);
-        if (!storage.accompaniments.setLearner(accompaniment.id, created.id, services.clock.now()))
+        if (!(await storage.accompaniments.setLearner(accompaniment.id, created.id, services.clock.now())))
           throw new AcceptConflict(409, HAS_LEARNER);
       },
     );
     if ('error' in user) return c.json({ error: user.error }, user.status);
-    startSession(c, storage, user.id, publicUrl);
-    audit(services, {
+    await startSession(c, storage, user.id, publicUrl);
+    await audit(services, {
       actorId: user.id,
       action: 'invitation.accepted',
       targetType: 'accompaniment',

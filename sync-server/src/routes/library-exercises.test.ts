@@ -281,4 +281,23 @@ describe('[LIB5][PERSIST5] the migration that allows exercises', () => {
     // The migrated folder opens cleanly.
     openDatabase(dir).close();
   });
+
+  it('the database the server runs on (SQLite or PostgreSQL) accepts only known kinds and readable exercises', async () => {
+    const insert = (id: string, kind: string, exercise: string | null) =>
+      server.storage.sql.run(
+        `INSERT INTO library_items (id, owner_id, kind, title, exercise, created_at, updated_at)
+         VALUES (?, ?, ?, 'T', ?, 1, 1)`,
+        id,
+        f.ids.coach,
+        kind,
+        exercise,
+      );
+    await insert('check-1', 'exercise', JSON.stringify(definition()));
+    await expect(insert('check-2', 'quiz', null)).rejects.toThrow(/check/i);
+    await expect(insert('check-3', 'exercise', '{pas du json')).rejects.toThrow(/check/i);
+    const kept = await server.storage.sql.all(
+      `SELECT id FROM library_items WHERE id IN ('check-1', 'check-2', 'check-3') ORDER BY id`,
+    );
+    expect(kept).toEqual([{ id: 'check-1' }]);
+  });
 });

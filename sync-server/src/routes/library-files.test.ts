@@ -62,7 +62,7 @@ describe('[FILE1][FILE2][FILE3][FILE5] upload and download', () => {
     const onDisk = path.join(server.dataDir, 'files', r.body.id);
     expect(readFileSync(onDisk)).toEqual(Buffer.from(PNG));
     expect(readdirSync(path.join(server.dataDir, 'files')).some((n) => n.startsWith('.tmp-'))).toBe(false);
-    const row = server.storage.files.find(r.body.id)!;
+    const row = (await server.storage.files.find(r.body.id))!;
     expect(row).toMatchObject({
       sha256: createHash('sha256').update(PNG).digest('hex'),
       uploaderId: f.ids.coach,
@@ -198,9 +198,9 @@ describe('[FILE4] who may read a file', () => {
     // The learner's own document (attached to their accompaniment by default).
     const mine = await upload(f.learner, PDF, 'attestation.pdf', 'application/pdf');
     expect(mine.status).toBe(201);
-    expect(server.storage.files.find(mine.body.id)!.accompanimentId).toBe(f.accompaniment.id);
+    expect((await server.storage.files.find(mine.body.id))!.accompanimentId).toBe(f.accompaniment.id);
     const library = await upload(f.coach, PDF, 'fiche-metier.pdf', 'application/pdf');
-    expect(server.storage.files.find(library.body.id)!.accompanimentId).toBeNull();
+    expect((await server.storage.files.find(library.body.id))!.accompanimentId).toBeNull();
 
     const status = async (agent: Agent, id: string) => (await agent.download(`/api/files/${id}`)).status;
     const matrix = async (id: string) => ({
@@ -234,7 +234,7 @@ describe('[FILE6] a library document reaches a learner only as a copy in their p
     await insertDocumentStep(f, f.coach, 'inconnu', 'Autre étape du coach');
     await stored(f, 'Autre étape du coach');
     expect(await read(f.learner)).toBe(404);
-    expect(server.storage.files.grantedTo(f.accompaniment.id).has(id)).toBe(false);
+    expect((await server.storage.files.grantedTo(f.accompaniment.id)).has(id)).toBe(false);
 
     // Another coach naming it in their own pathway cannot read it, so grants nothing either.
     await insertDocumentStep(g, g.coach, id, 'Étape copiée ailleurs');

@@ -137,11 +137,11 @@ export function libraryRoutes(services: Services) {
    * Stored values from a validated body: `bad-file` when the referenced file is not one of the owner's library
    * files, the model's French message when an exercise is refused (LIB5).
    */
-  function values(
+  async function values(
     ownerId: string,
     body: z.infer<typeof LibraryItemInputSchema>,
     shared: boolean,
-  ): LibraryItemValues | { error: string } | 'bad-file' {
+  ): Promise<LibraryItemValues | { error: string } | 'bad-file'> {
     if (body.kind === 'exercise') {
       const parsed = libraryExercise(body.title, body.exercise);
       if (!parsed.ok) return { error: parsed.error };
@@ -161,7 +161,7 @@ export function libraryRoutes(services: Services) {
     const resourceKind = body.resourceKind ?? null;
     const fileId = resourceKind ? (body.fileId ?? null) : null;
     if (fileId) {
-      const file = storage.files.find(fileId);
+      const file = await storage.files.find(fileId);
       if (!file || file.uploaderId !== ownerId || file.accompanimentId !== null) return 'bad-file';
     }
     const expected =
@@ -179,58 +179,58 @@ export function libraryRoutes(services: Services) {
     };
   }
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
-    const items = storage.library.listVisible(who.user.id);
+    const items = await storage.library.listVisible(who.user.id);
     return c.json(
       items.map((item) => libraryItemJson(item, who.user.id)),
       200,
     );
   });
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
-    const v = values(who.user.id, c.req.valid('json'), false);
+    const v = await values(who.user.id, c.req.valid('json'), false);
     if (v === 'bad-file') return c.json(BAD_FILE, 422);
     if ('error' in v) return c.json(badExercise(v.error), 400);
     const id = newId<'LibraryItemId'>();
-    storage.library.create(id, who.user.id, v, clock.now());
-    const item = storage.library.find(id, who.user.id);
+    await storage.library.create(id, who.user.id, v, clock.now());
+    const item = await storage.library.find(id, who.user.id);
     if (!item) throw new Error('élément créé introuvable');
     return c.json(libraryItemJson(item, who.user.id), 201);
   });
 
-  app.openapi(update, (c) => {
+  app.openapi(update, async (c) => {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
     const { id } = c.req.valid('param');
     // An item the caller cannot see is answered like a missing one; a colleague's shared item is read-only.
-    const current = storage.library.findVisible(id, who.user.id);
+    const current = await storage.library.findVisible(id, who.user.id);
     if (!current) return c.json(NOT_FOUND, 404);
     if (current.ownerId !== who.user.id) return c.json(NOT_OWNER, 403);
-    const v = values(who.user.id, c.req.valid('json'), current.shared);
+    const v = await values(who.user.id, c.req.valid('json'), current.shared);
     if (v === 'bad-file') return c.json(BAD_FILE, 422);
     if ('error' in v) return c.json(badExercise(v.error), 400);
-    storage.library.update(id, who.user.id, v, clock.now());
-    const item = storage.library.find(id, who.user.id);
+    await storage.library.update(id, who.user.id, v, clock.now());
+    const item = await storage.library.find(id, who.user.id);
     if (!item) return c.json(NOT_FOUND, 404);
     return c.json(libraryItemJson(item, who.user.id), 200);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const who = coach(c);
     if (!who) return c.json(UNAUTHENTICATED, 401);
     if (!who.coach) return c.json(COACH_ONLY, 403);
     const { id } = c.req.valid('param');
-    const current = storage.library.findVisible(id, who.user.id);
+    const current = await storage.library.findVisible(id, who.user.id);
     if (!current) return c.json(NOT_FOUND, 404);
     if (current.ownerId !== who.user.id) return c.json(NOT_OWNER, 403);
-    if (!storage.library.delete(id, who.user.id)) return c.json(NOT_FOUND, 404);
+    if (!(await storage.library.delete(id, who.user.id))) return c.json(NOT_FOUND, 404);
     return c.body(null, 204);
   });
 

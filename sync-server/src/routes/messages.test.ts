@@ -47,7 +47,8 @@ describe('message thread', () => {
     await server?.dispose();
   });
 
-  const email = (userId: string): string => server.storage.users.findById(userId)!.email;
+  const email = async (userId: string): Promise<string> =>
+    (await server.storage.users.findById(userId))!.email;
   const actor = (role: 'coach' | 'learner'): Actor =>
     role === 'coach'
       ? { id: f.ids.coach as UserId, name: 'Coach A', role: 'coach' }
@@ -56,37 +57,39 @@ describe('message thread', () => {
     const agent = role === 'coach' ? f.coach : f.learner;
     const client = await SyncClient.connect(server.url, f.accompaniment.sharedDoc, agent.cookieHeader);
     clients.push(client);
-    const before = server.storage.messages.ids(f.accompaniment.id).size;
+    const before = (await server.storage.messages.ids(f.accompaniment.id)).size;
     for (const text of texts) postMessage(client.doc, actor(role), text);
     await until(
-      async () => server.storage.messages.ids(f.accompaniment.id).size,
+      async () => (await server.storage.messages.ids(f.accompaniment.id)).size,
       (n) => n === before + texts.length,
     );
   }
-  const queued = (): number => server.storage.messages.pending().length;
+  const queued = async (): Promise<number> => (await server.storage.messages.pending()).length;
 
   it('[MSG2][MSG3][MSG4] several messages make one digest e-mail to the other person, never to the author', async () => {
     await setUp();
     const t0 = server.clock.now();
     await send('learner', ['Bonjour', 'J’ai une question sur mon CV', 'Secret : mon salaire actuel']);
     // Recorded with the authenticated author and the server's receipt time.
-    const rows = server.storage.db
-      .prepare('SELECT author_id, received_at FROM messages WHERE accompaniment_id = ?')
-      .all(f.accompaniment.id);
+    const rows = await server.storage.sql.all(
+      'SELECT author_id, received_at FROM messages WHERE accompaniment_id = ?',
+      f.accompaniment.id,
+    );
     expect(rows.map((r) => r['author_id'])).toEqual([f.ids.learner, f.ids.learner, f.ids.learner]);
     // Server time (the controllable clock, hours ahead of the device's), not the device's.
     for (const r of rows) expect(Number(r['received_at'])).toBeGreaterThanOrEqual(t0);
-    expect(queued()).toBe(3);
+    expect(await queued()).toBe(3);
 
     expect(await server.runDigest()).toBe(1);
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.to).toEqual([email(f.ids.coach)]);
+    expect(mails[0]!.to).toEqual([await email(f.ids.coach)]);
     const text = textPart(mails[0]!.raw);
     expect(text).toContain('3 nouveaux messages dans « Bilan de compétences — Test »');
     expect(text).toContain(`${server.url}/accompagnements/${f.accompaniment.id}`);
     expect(text).not.toContain('salaire');
-    expect(mails.some((m) => m.to.includes(email(f.ids.learner)))).toBe(false);
-    expect(queued()).toBe(0);
+    const learnerEmail = await email(f.ids.learner);
+    expect(mails.some((m) => m.to.includes(learnerEmail))).toBe(false);
+    expect(await queued()).toBe(0);
     expect(await server.runDigest()).toBe(0);
 
     // Within the digest window, a new message waits for the next window.
@@ -99,7 +102,7 @@ describe('message thread', () => {
     // The coach's answer goes to the learner only.
     await send('coach', ['Voici ma réponse']);
     expect(await server.runDigest()).toBe(1);
-    expect(mails[2]!.to).toEqual([email(f.ids.learner)]);
+    expect(mails[2]!.to).toEqual([await email(f.ids.learner)]);
   });
 
   it('[MSG4] nothing is sent during quiet hours; held until 08:00 (Europe/Paris)', async () => {
@@ -114,7 +117,7 @@ describe('message thread', () => {
     server.clockControl!.advance(MINUTE);
     expect(inQuietHours(server.clock.now())).toBe(false);
     expect(await server.runDigest()).toBe(1);
-    expect(mails[0]!.to).toEqual([email(f.ids.learner)]);
+    expect(mails[0]!.to).toEqual([await email(f.ids.learner)]);
     expect(textPart(mails[0]!.raw)).toContain('2 nouveaux messages');
   });
 
@@ -132,7 +135,7 @@ describe('message thread', () => {
     expect((await f.coach.get(unread)).body.unread).toBe(0);
     expect(await server.runDigest()).toBe(0);
     expect(mails).toHaveLength(0);
-    expect(queued()).toBe(0);
+    expect(await queued()).toBe(0);
     // A read mark never goes back.
     await f.coach.post(`/api/accompaniments/${f.accompaniment.id}/messages/read`, { at: 0 });
     expect((await f.coach.get(unread)).body.unread).toBe(0);
@@ -159,10 +162,10 @@ describe('message thread without SMTP', () => {
       const client = await SyncClient.connect(server.url, f.accompaniment.sharedDoc, f.learner.cookieHeader);
       postMessage(client.doc, { id: f.ids.learner as UserId, name: 'Léa', role: 'learner' }, 'Bonjour');
       await until(
-        async () => server.storage.messages.ids(f.accompaniment.id).size,
+        async () => (await server.storage.messages.ids(f.accompaniment.id)).size,
         (n) => n === 1,
       );
-      expect(server.storage.messages.pending()).toHaveLength(0);
+      expect(await server.storage.messages.pending()).toHaveLength(0);
       expect(await server.runDigest()).toBe(0);
       await client.close();
     } finally {

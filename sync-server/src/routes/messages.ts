@@ -65,32 +65,32 @@ export function messageRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
-  const member = (user: Parameters<typeof roleIn>[0], id: string) => {
-    const acc = storage.accompaniments.find(id);
+  const member = async (user: Parameters<typeof roleIn>[0], id: string) => {
+    const acc = await storage.accompaniments.find(id);
     return acc && roleIn(user, acc) ? acc : null;
   };
-  const state = (accompanimentId: string, userId: string) => ({
-    unread: storage.messages.unread(accompanimentId, userId),
-    lastReadAt: storage.messages.lastRead(accompanimentId, userId),
+  const state = async (accompanimentId: string, userId: string) => ({
+    unread: await storage.messages.unread(accompanimentId, userId),
+    lastReadAt: await storage.messages.lastRead(accompanimentId, userId),
   });
 
-  app.openapi(read, (c) => {
+  app.openapi(read, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const acc = member(session.user, c.req.valid('param').id);
+    const acc = await member(session.user, c.req.valid('param').id);
     if (!acc) return c.json(NOT_FOUND, 404);
     // A read mark is never in the future of the server (a wrong device clock cannot silence later messages).
     const at = Math.min(c.req.valid('json').at, clock.now());
-    storage.messages.markRead(acc.id, session.user.id, at);
-    return c.json(state(acc.id, session.user.id), 200);
+    await storage.messages.markRead(acc.id, session.user.id, at);
+    return c.json(await state(acc.id, session.user.id), 200);
   });
 
-  app.openapi(unread, (c) => {
+  app.openapi(unread, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const acc = member(session.user, c.req.valid('param').id);
+    const acc = await member(session.user, c.req.valid('param').id);
     if (!acc) return c.json(NOT_FOUND, 404);
-    return c.json(state(acc.id, session.user.id), 200);
+    return c.json(await state(acc.id, session.user.id), 200);
   });
 
   return app;

@@ -122,54 +122,54 @@ export function organisationRoutes(services: Services) {
   const app = newRouter();
 
   type Caller = { status: 401 | 403; body: { error: string } } | { user: User; membership: Membership };
-  function caller(c: Context<AppEnv>): Caller {
+  async function caller(c: Context<AppEnv>): Promise<Caller> {
     const session = c.get('session');
     if (!session) return { status: 401, body: UNAUTHENTICATED };
     const membership =
-      session.user.role === 'coach' ? storage.organisations.membershipOf(session.user.id) : null;
+      session.user.role === 'coach' ? await storage.organisations.membershipOf(session.user.id) : null;
     if (!membership) return { status: 403, body: COACH_ONLY };
     return { user: session.user, membership };
   }
 
-  const organisationJson = (m: Membership) => ({
+  const organisationJson = async (m: Membership) => ({
     id: m.organisation.id,
     name: m.organisation.name,
     role: m.role,
-    members: storage.organisations.members(m.organisation.id),
+    members: await storage.organisations.members(m.organisation.id),
   });
 
   type Lookup = { invitation: OrganisationInvitation } | { status: 404 | 410; error: string };
-  function lookup(token: string): Lookup {
-    const invitation = findByToken(token, (hash) => storage.organisationInvitations.find(hash));
+  async function lookup(token: string): Promise<Lookup> {
+    const invitation = await findByToken(token, (hash) => storage.organisationInvitations.find(hash));
     if (!invitation) return { status: 404, error: INVITATION_UNKNOWN };
     const gone = invitationGone(invitation, EXPIRED);
     if (gone) return { status: 410, error: gone };
     return { invitation };
   }
 
-  app.openapi(get, (c) => {
-    const who = caller(c);
+  app.openapi(get, async (c) => {
+    const who = await caller(c);
     if ('status' in who) return c.json(who.body, who.status);
-    return c.json(organisationJson(who.membership), 200);
+    return c.json(await organisationJson(who.membership), 200);
   });
 
-  app.openapi(rename, (c) => {
-    const who = caller(c);
+  app.openapi(rename, async (c) => {
+    const who = await caller(c);
     if ('status' in who) return c.json(who.body, who.status);
     if (who.membership.role !== 'manager') return c.json(MANAGER_ONLY, 403);
     const { name } = c.req.valid('json');
-    storage.organisations.rename(who.membership.organisation.id, name);
-    const updated = storage.organisations.membershipOf(who.user.id) ?? who.membership;
-    return c.json(organisationJson(updated), 200);
+    await storage.organisations.rename(who.membership.organisation.id, name);
+    const updated = (await storage.organisations.membershipOf(who.user.id)) ?? who.membership;
+    return c.json(await organisationJson(updated), 200);
   });
 
   app.openapi(invite, async (c) => {
-    const who = caller(c);
+    const who = await caller(c);
     if ('status' in who) return c.json(who.body, who.status);
     if (who.membership.role !== 'manager') return c.json(MANAGER_ONLY, 403);
     const email = normalizeEmail(c.req.valid('json').email);
     const link = newInvitationLink(c, publicUrl, '/organisation/invitation');
-    storage.organisationInvitations.create({
+    await storage.organisationInvitations.create({
       tokenHash: link.tokenHash,
       organisationId: who.membership.organisation.id,
       email,
@@ -186,7 +186,7 @@ export function organisationRoutes(services: Services) {
           expiresAt: link.expiresAt,
         })
       : false;
-    audit(services, {
+    await audit(services, {
       actorId: who.user.id,
       action: 'organisation.invitation-sent',
       targetType: 'organisation',
@@ -197,33 +197,33 @@ export function organisationRoutes(services: Services) {
     return c.json(invitationCreatedJson(link, email, emailSent), 201);
   });
 
-  app.openapi(info, (c) => {
-    const found = lookup(c.req.valid('param').token);
+  app.openapi(info, async (c) => {
+    const found = await lookup(c.req.valid('param').token);
     if ('error' in found) return c.json({ error: found.error }, found.status);
     const { invitation } = found;
-    const organisation = storage.organisations.find(invitation.organisationId);
+    const organisation = await storage.organisations.find(invitation.organisationId);
     if (!organisation) return c.json({ error: INVITATION_UNKNOWN }, 404);
-    const inviterName = storage.users.findById(invitation.createdBy)?.name ?? '';
+    const inviterName = (await storage.users.findById(invitation.createdBy))?.name ?? '';
     return c.json({ organisationName: organisation.name, inviterName, email: invitation.email }, 200);
   });
 
   app.openapi(accept, async (c) => {
     const body = c.req.valid('json');
-    const found = lookup(c.req.valid('param').token);
+    const found = await lookup(c.req.valid('param').token);
     if ('error' in found) return c.json({ error: found.error }, found.status);
     const { invitation } = found;
     const user = await createInvitedAccount(
       storage,
       { email: invitation.email, name: body.name, password: body.password, role: 'coach' },
-      (created) => {
-        if (!storage.organisationInvitations.markUsed(invitation.tokenHash, created.id))
+      async (created) => {
+        if (!(await storage.organisationInvitations.markUsed(invitation.tokenHash, created.id)))
           throw new AcceptConflict(410, INVITATION_USED);
-        storage.organisations.addMember(invitation.organisationId, created.id, 'coach', clock.now());
+        await storage.organisations.addMember(invitation.organisationId, created.id, 'coach', clock.now());
       },
     );
     if ('error' in user) return c.json({ error: user.error }, user.status);
-    startSession(c, storage, user.id, publicUrl);
-    audit(services, {
+    await startSession(c, storage, user.id, publicUrl);
+    await audit(services, {
       actorId: user.id,
       action: 'organisation.invitation-accepted',
       targetType: 'organisation',

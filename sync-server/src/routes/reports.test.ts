@@ -225,8 +225,8 @@ describe('[REPORT1] administrative facts', () => {
     expect(reopened.body).toMatchObject({ status: 'active', endedAt: null, endReason: null });
     await patch(f.coach, id(), { status: 'completed' });
     // The closing workflow marks it closed; its status no longer changes, its outcome is kept.
-    expect(server.storage.accompaniments.markClosed(id(), server.clock.now())).toBe(true);
-    expect(server.storage.accompaniments.find(id())).toMatchObject({
+    expect(await server.storage.accompaniments.markClosed(id(), server.clock.now())).toBe(true);
+    expect(await server.storage.accompaniments.find(id())).toMatchObject({
       status: 'closed',
       outcome: 'completed',
     });

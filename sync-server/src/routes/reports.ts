@@ -402,9 +402,9 @@ export function hoursCsv(lines: readonly HoursLine[]): string {
 const serverTiming = (t0: number): string => `app;dur=${(performance.now() - t0).toFixed(2)}`;
 
 /** The server time of a report, for the benchmark and for anyone watching (`Server-Timing: app;dur=…`). */
-function timed<T extends Response>(run: () => T): T {
+async function timed<T extends Response>(run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
-  const response = run();
+  const response = await run();
   response.headers.set('Server-Timing', serverTiming(t0));
   return response;
 }
@@ -415,34 +415,34 @@ export function reportRoutes(services: Services) {
 
   type Caller =
     { status: 401 | 403; body: { error: string } } | { user: User; membership: Membership | null };
-  function caller(c: Context<AppEnv>): Caller {
+  async function caller(c: Context<AppEnv>): Promise<Caller> {
     const session = c.get('session');
     if (!session) return { status: 401, body: UNAUTHENTICATED };
     if (session.user.role !== 'coach') return { status: 403, body: COACH_ONLY };
-    return { user: session.user, membership: storage.organisations.membershipOf(session.user.id) };
+    return { user: session.user, membership: await storage.organisations.membershipOf(session.user.id) };
   }
 
-  app.openapi(caseloadRoute, (c) => {
-    const who = caller(c);
+  app.openapi(caseloadRoute, async (c) => {
+    const who = await caller(c);
     if ('status' in who) return c.json(who.body, who.status);
-    return timed(() => {
+    return timed(async () => {
       const now = clock.now();
-      const rows = storage.reports.caseload(who.user.id, now).map((f) => caseloadRow(f, now));
+      const rows = (await storage.reports.caseload(who.user.id, now)).map((f) => caseloadRow(f, now));
       return c.json({ rows }, 200);
     });
   });
 
-  app.openapi(organisationRoute, (c) => {
-    const who = caller(c);
+  app.openapi(organisationRoute, async (c) => {
+    const who = await caller(c);
     if ('status' in who) return c.json(who.body, who.status);
     const { membership } = who;
     if (!membership || membership.role !== 'manager') return c.json(MANAGER_ONLY, 403);
     const query = c.req.valid('query');
-    return timed(() => {
+    return timed(async () => {
       const period = readPeriod(query, clock.now());
       if ('error' in period) return c.json(period, 400);
       const organisationId = membership.organisation.id;
-      const members = storage.organisations.members(organisationId);
+      const members = await storage.organisations.members(organisationId);
       if (query.coachId !== undefined && !members.some((m) => m.id === query.coachId))
         return c.json(
           {
@@ -456,11 +456,14 @@ export function reportRoutes(services: Services) {
         funder: query.funder ?? null,
       };
       const counts = new Map(
-        storage.reports.organisationCounts(organisationId, period, filters).map((r) => [r.coachId, r]),
+        (await storage.reports.organisationCounts(organisationId, period, filters)).map((r) => [
+          r.coachId,
+          r,
+        ]),
       );
       const minutesByCoach = new Map<string, number>();
       const minutesByMonth = new Map<string, number>();
-      for (const r of storage.reports.organisationMinutes(organisationId, period, filters)) {
+      for (const r of await storage.reports.organisationMinutes(organisationId, period, filters)) {
         minutesByCoach.set(r.coachId, (minutesByCoach.get(r.coachId) ?? 0) + r.minutes);
         minutesByMonth.set(r.month, (minutesByMonth.get(r.month) ?? 0) + r.minutes);
       }
@@ -503,8 +506,8 @@ export function reportRoutes(services: Services) {
     });
   });
 
-  app.openapi(hoursCsvRoute, (c) => {
-    const who = caller(c);
+  app.openapi(hoursCsvRoute, async (c) => {
+    const who = await caller(c);
     if ('status' in who) return c.json(who.body, who.status);
     const period = readPeriod(c.req.valid('query'), clock.now());
     if ('error' in period) return c.json(period, 400);
@@ -514,10 +517,10 @@ export function reportRoutes(services: Services) {
         ? { organisationId: who.membership.organisation.id }
         : { coachId: who.user.id };
     const t0 = performance.now();
-    const csv = hoursCsv(storage.reports.hoursLines(scope, period));
+    const csv = hoursCsv(await storage.reports.hoursLines(scope, period));
     c.header('Server-Timing', serverTiming(t0));
     c.header('Content-Disposition', `attachment; filename="heures-${period.from}-${period.to}.csv"`);
-    audit(services, {
+    await audit(services, {
       actorId: who.user.id,
       action: 'export.downloaded',
       targetType: 'report',

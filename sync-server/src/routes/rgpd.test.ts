@@ -21,7 +21,7 @@ beforeAll(async () => {
   server = await startTestServer({ clock: clockFrom('2026-11-02T07:00:00Z'), clockControl: true });
   f = await fixture(server.url);
   learnerEmail = (await f.learner.get('/api/me')).body.email;
-  fillDocuments(server, f.accompaniment, {
+  await fillDocuments(server, f.accompaniment, {
     coach: { id: f.ids.coach, name: 'Coach A' },
     learner: { id: f.ids.learner, name: 'Léa Test' },
   });
@@ -42,7 +42,7 @@ beforeAll(async () => {
     name: 'Hugo Autre',
     password: 'motdepasse-h',
   });
-  server.sync.change(created.body.sharedDoc, new ServerOrigin(accepted.body.id), (doc) =>
+  await server.sync.change(created.body.sharedDoc, new ServerOrigin(accepted.body.id), (doc) =>
     appendNoteParagraph(sharedNotes(doc), OTHER_SECRET),
   );
 });
@@ -137,27 +137,27 @@ describe('[RGPD3] anonymisation after the grace period, on the server clock', ()
   it('nothing happens before 30 days', async () => {
     server.clockControl!.advance(29 * DAY);
     expect(await server.runRetention()).toEqual({ purgedFiles: 0, anonymised: 0 });
-    expect(server.storage.users.findById(f.ids.learner)!.name).toBe('Léa Test');
+    expect((await server.storage.users.findById(f.ids.learner))!.name).toBe('Léa Test');
   });
 
   it('[RGPD4] then the account is anonymised, its documents destroyed, the attendance kept pseudonymised', async () => {
     server.clockControl!.advance(2 * DAY);
     expect(await server.runRetention()).toEqual({ purgedFiles: 0, anonymised: 1 });
-    const user = server.storage.users.findById(f.ids.learner)!;
+    const user = (await server.storage.users.findById(f.ids.learner))!;
     expect(user.name).toBe(pseudonymOf(f.ids.learner));
     expect(user.email).not.toBe(learnerEmail);
-    expect(server.storage.users.findByEmail(learnerEmail)).toBeNull();
+    expect(await server.storage.users.findByEmail(learnerEmail)).toBeNull();
     expect((await new Agent(server.url).signIn(learnerEmail, 'motdepasse-l')).status).toBe(401);
     // The documents of the accompaniment are destroyed; it is closed, nothing kept.
-    expect(server.storage.docs.count(f.accompaniment.sharedDoc)).toBe(0);
-    expect(server.storage.docs.count(f.accompaniment.privateDoc)).toBe(0);
+    expect(await server.storage.docs.count(f.accompaniment.sharedDoc)).toBe(0);
+    expect(await server.storage.docs.count(f.accompaniment.privateDoc)).toBe(0);
     expect(await upgradeStatus(server.url, f.accompaniment.sharedDoc, { cookie: f.coach.cookieHeader })).toBe(
       410,
     );
     const closing = await f.coach.get(`/api/accompaniments/${f.accompaniment.id}/closing`);
     expect(closing.body).toMatchObject({ state: 'closed', kept: [] });
     // What the law requires stays, under the pseudonym: the attendance chain is intact.
-    const records = server.storage.attendance.listForAccompaniment(f.accompaniment.id);
+    const records = await server.storage.attendance.listForAccompaniment(f.accompaniment.id);
     expect(records).toHaveLength(1);
     expect(records[0]!.name).toBe(pseudonymOf(f.ids.learner));
     expect(

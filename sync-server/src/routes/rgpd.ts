@@ -122,11 +122,11 @@ export function rgpdRoutes(services: Services) {
   const { storage, clock } = services;
   const app = newRouter();
 
-  app.openapi(exportRoute, (c) => {
+  app.openapi(exportRoute, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const data = exportFor(services, session.user);
-    audit(services, {
+    const data = await exportFor(services, session.user);
+    await audit(services, {
       actorId: session.user.id,
       action: 'rgpd.export',
       targetType: 'user',
@@ -143,28 +143,29 @@ export function rgpdRoutes(services: Services) {
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const { user } = session;
     const body = c.req.valid('json');
-    const stored = storage.users.findByEmail(user.email);
+    const stored = await storage.users.findByEmail(user.email);
     if (!stored || !(await verifyPassword(stored.passwordHash, body.password)))
       return c.json(
         { error: 'Mot de passe incorrect : la demande d’effacement n’est pas enregistrée.' },
         403,
       );
-    if (statusJson(storage.deletionRequests.find(user.id)).status === 'pending')
+    if (statusJson(await storage.deletionRequests.find(user.id)).status === 'pending')
       return c.json({ error: 'Une demande d’effacement est déjà enregistrée pour ce compte.' }, 409);
     const now = clock.now();
     const when = scheduledFor(now);
-    const sessions = storage.deletionRequests.sessionIds(user.id);
-    storage.transaction(() => {
-      storage.deletionRequests.request(user.id, now, when);
-      storage.deletionRequests.endSessions(user.id);
+    const sessions = await storage.transaction(async () => {
+      const ids = await storage.deletionRequests.sessionIds(user.id);
+      await storage.deletionRequests.request(user.id, now, when);
+      await storage.deletionRequests.endSessions(user.id);
+      return ids;
     });
     // Every session of the account ends now, this one included, with its open connections.
-    endSession(c, storage, services.publicUrl);
+    await endSession(c, storage, services.publicUrl);
     for (const id of sessions) {
       services.sync?.closeSession(id);
       services.calls?.closeSession(id);
     }
-    audit(services, {
+    await audit(services, {
       actorId: user.id,
       action: 'rgpd.deletion-requested',
       targetType: 'user',
@@ -174,26 +175,26 @@ export function rgpdRoutes(services: Services) {
     return c.json(deletionJson({ requestedAt: now, scheduledFor: when }), 202);
   });
 
-  app.openapi(deletionStatus, (c) => {
+  app.openapi(deletionStatus, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    return c.json(statusJson(storage.deletionRequests.find(session.user.id)), 200);
+    return c.json(statusJson(await storage.deletionRequests.find(session.user.id)), 200);
   });
 
-  app.openapi(cancelDeletion, (c) => {
+  app.openapi(cancelDeletion, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const { user } = session;
-    if (!storage.deletionRequests.cancel(user.id, clock.now()))
+    if (!(await storage.deletionRequests.cancel(user.id, clock.now())))
       return c.json({ error: 'Aucune demande d’effacement en cours.' }, 404);
-    audit(services, {
+    await audit(services, {
       actorId: user.id,
       action: 'rgpd.deletion-cancelled',
       targetType: 'user',
       targetId: user.id,
       summary: 'Demande d’effacement du compte annulée pendant le délai de grâce.',
     });
-    return c.json(statusJson(storage.deletionRequests.find(user.id)), 200);
+    return c.json(statusJson(await storage.deletionRequests.find(user.id)), 200);
   });
 
   return app;

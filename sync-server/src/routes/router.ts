@@ -68,7 +68,7 @@ export function csrfGuard(publicUrl: string | undefined): MiddlewareHandler<AppE
 
 export function sessionLoader(services: Services): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set('session', currentSession(c, services.storage, services.publicUrl));
+    c.set('session', await currentSession(c, services.storage, services.publicUrl));
     return next();
   };
 }

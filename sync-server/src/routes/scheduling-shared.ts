@@ -116,7 +116,12 @@ export const AppointmentWithContextSchema = AppointmentSchema.extend({
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function appointmentJson(storage: Storage, a: Appointment) {
+export async function appointmentJson(storage: Storage, a: Appointment) {
+  const [calls, attendance, history] = await Promise.all([
+    storage.appointments.calls(a.id),
+    storage.attendance.listForAppointment(a.id),
+    storage.appointments.changes(a.id),
+  ]);
   return {
     id: a.id,
     accompanimentId: a.accompanimentId,
@@ -132,13 +137,13 @@ export function appointmentJson(storage: Storage, a: Appointment) {
     sequence: a.sequence,
     typeLabel: a.typeLabel,
     group: a.group,
-    calls: storage.appointments.calls(a.id).map((k) => ({
+    calls: calls.map((k) => ({
       userId: k.userId,
       name: k.name,
       joinedAt: iso(k.joinedAt),
       leftAt: isoOrNull(k.leftAt),
     })),
-    attendance: storage.attendance.listForAppointment(a.id).map((r) => ({
+    attendance: attendance.map((r) => ({
       seq: r.seq,
       userId: r.userId,
       name: r.name,
@@ -150,7 +155,7 @@ export function appointmentJson(storage: Storage, a: Appointment) {
       correctsSeq: r.correctsSeq,
       reason: r.reason,
     })),
-    history: storage.appointments.changes(a.id).map((h) => ({
+    history: history.map((h) => ({
       kind: h.kind,
       at: iso(h.at),
       by: h.by,
@@ -163,10 +168,17 @@ export function appointmentJson(storage: Storage, a: Appointment) {
   };
 }
 
+/** Each appointment's JSON, in order, one after the other (one connection's worth of queries at a time). */
+export async function appointmentsJson(storage: Storage, list: readonly Appointment[]) {
+  const out: Awaited<ReturnType<typeof appointmentJson>>[] = [];
+  for (const a of list) out.push(await appointmentJson(storage, a));
+  return out;
+}
+
 /** The appointment, its accompaniment and the caller's part in it; null for anyone else (AUTH5). */
-export function appointmentAccess(storage: Storage, user: User, id: string) {
-  const appointment = storage.appointments.find(id);
-  const acc = appointment ? storage.accompaniments.find(appointment.accompanimentId) : null;
+export async function appointmentAccess(storage: Storage, user: User, id: string) {
+  const appointment = await storage.appointments.find(id);
+  const acc = appointment ? await storage.accompaniments.find(appointment.accompanimentId) : null;
   const role = acc ? roleIn(user, acc) : null;
   if (!appointment || !acc || !role) return null;
   return { appointment, acc, role };

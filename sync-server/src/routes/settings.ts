@@ -41,19 +41,19 @@ export function settingsRoutes(services: Services) {
   const { storage } = services;
   const app = newRouter();
 
-  app.openapi(getSettings, (c) => {
+  app.openapi(getSettings, async (c) => {
     const session = c.get('session');
     if (!session) return c.json({ error: 'Non connecté·e.' }, 401);
     if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
-    return c.json(storage.settings.get(session.user.id), 200);
+    return c.json(await storage.settings.get(session.user.id), 200);
   });
 
-  app.openapi(putSettings, (c) => {
+  app.openapi(putSettings, async (c) => {
     const session = c.get('session');
     if (!session) return c.json({ error: 'Non connecté·e.' }, 401);
     if (session.user.role !== 'coach') return c.json(COACH_ONLY, 403);
-    storage.settings.put(session.user.id, c.req.valid('json'));
-    return c.json(storage.settings.get(session.user.id), 200);
+    await storage.settings.put(session.user.id, c.req.valid('json'));
+    return c.json(await storage.settings.get(session.user.id), 200);
   });
 
   return app;

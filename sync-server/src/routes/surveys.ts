@@ -286,18 +286,21 @@ export function surveyRoutes(services: Services) {
 
   const signedIn = (c: Context<AppEnv>) => c.get('session')?.user ?? null;
 
-  app.openapi(pending, (c) => {
+  app.openapi(pending, async (c) => {
     const user = signedIn(c);
     if (!user) return c.json(UNAUTHENTICATED, 401);
-    return c.json({ surveys: storage.surveys.pendingFor(user.id, clock.now()).map(summaryJson) }, 200);
+    return c.json(
+      { surveys: (await storage.surveys.pendingFor(user.id, clock.now())).map(summaryJson) },
+      200,
+    );
   });
 
-  app.openapi(getOne, (c) => {
+  app.openapi(getOne, async (c) => {
     const user = signedIn(c);
     if (!user) return c.json(UNAUTHENTICATED, 401);
-    const survey = storage.surveys.find(c.req.valid('param').id);
+    const survey = await storage.surveys.find(c.req.valid('param').id);
     // Its learner, or whoever coaches the accompaniment; anyone else cannot tell it exists.
-    const member = survey ? membershipIn(storage, user, survey.accompanimentId) : null;
+    const member = survey ? await membershipIn(storage, user, survey.accompanimentId) : null;
     if (!survey || !member || (member.role === 'learner' && survey.learnerId !== user.id))
       return c.json(SURVEY_NOT_FOUND, 404);
     return c.json(detailJson(survey, clock.now()), 200);
@@ -305,11 +308,11 @@ export function surveyRoutes(services: Services) {
 
   app.openapi(
     answer,
-    (c) => {
+    async (c) => {
       const user = signedIn(c);
       if (!user) return c.json(UNAUTHENTICATED, 401);
-      const survey = storage.surveys.find(c.req.valid('param').id);
-      const member = survey ? membershipIn(storage, user, survey.accompanimentId) : null;
+      const survey = await storage.surveys.find(c.req.valid('param').id);
+      const member = survey ? await membershipIn(storage, user, survey.accompanimentId) : null;
       if (!survey || !member || (member.role === 'learner' && survey.learnerId !== user.id))
         return c.json(SURVEY_NOT_FOUND, 404);
       if (survey.learnerId !== user.id)
@@ -325,7 +328,7 @@ export function surveyRoutes(services: Services) {
       const checked = validateAnswers(c.req.valid('json').answers);
       if (!checked.ok) return c.json({ error: checked.error, details: checked.details }, 422);
       // Two answers sent at once: the guarded update lets exactly one in.
-      if (!storage.surveys.answer(survey.id, checked.answers, QUESTIONNAIRE_VERSION, now))
+      if (!(await storage.surveys.answer(survey.id, checked.answers, QUESTIONNAIRE_VERSION, now)))
         return c.json({ error: 'Vous avez déjà répondu à ce questionnaire : merci !' }, 409);
       return c.json({ answeredAt: new Date(now).toISOString() }, 201);
     },
@@ -339,10 +342,10 @@ export function surveyRoutes(services: Services) {
 
   app.openapi(
     send,
-    (c) => {
+    async (c) => {
       const user = signedIn(c);
       if (!user) return c.json(UNAUTHENTICATED, 401);
-      const member = membershipIn(storage, user, c.req.valid('param').id);
+      const member = await membershipIn(storage, user, c.req.valid('param').id);
       if (!member) return c.json(ACC_NOT_FOUND, 404);
       if (member.role !== 'coach')
         return c.json({ error: 'Seule la personne qui accompagne envoie les questionnaires.' }, 403);
@@ -358,7 +361,7 @@ export function surveyRoutes(services: Services) {
       const kind: SurveyKind = c.req.valid('json').kind;
       const now = clock.now();
       const id = globalThis.crypto.randomUUID();
-      const created = storage.surveys.create({
+      const created = await storage.surveys.create({
         id,
         accompanimentId: member.acc.id,
         learnerId: learner.id,
@@ -374,7 +377,7 @@ export function surveyRoutes(services: Services) {
           },
           409,
         );
-      const survey = storage.surveys.find(id);
+      const survey = await storage.surveys.find(id);
       if (!survey) return c.json(ACC_NOT_FOUND, 404);
       return c.json(detailJson(survey, now), 201);
     },
@@ -383,14 +386,13 @@ export function surveyRoutes(services: Services) {
     },
   );
 
-  app.openapi(listForAccompaniment, (c) => {
+  app.openapi(listForAccompaniment, async (c) => {
     const user = signedIn(c);
     if (!user) return c.json(UNAUTHENTICATED, 401);
-    const member = membershipIn(storage, user, c.req.valid('param').id);
+    const member = await membershipIn(storage, user, c.req.valid('param').id);
     if (!member) return c.json(ACC_NOT_FOUND, 404);
     const now = clock.now();
-    const surveys = storage.surveys
-      .listForAccompaniment(member.acc.id)
+    const surveys = (await storage.surveys.listForAccompaniment(member.acc.id))
       .filter((s) => member.role === 'coach' || s.learnerId === user.id)
       .map((s) => detailJson(s, now));
     return c.json({ surveys }, 200);
@@ -398,10 +400,10 @@ export function surveyRoutes(services: Services) {
 
   app.openapi(
     satisfaction,
-    (c) => {
+    async (c) => {
       const user = signedIn(c);
       if (!user) return c.json(UNAUTHENTICATED, 401);
-      const membership = user.role === 'coach' ? storage.organisations.membershipOf(user.id) : null;
+      const membership = user.role === 'coach' ? await storage.organisations.membershipOf(user.id) : null;
       if (!membership || membership.role !== 'manager') return c.json(MANAGER_ONLY, 403);
       const query = c.req.valid('query');
       const from = bound(query.from, false);
@@ -417,11 +419,11 @@ export function surveyRoutes(services: Services) {
       const organisationId = membership.organisation.id;
       if (
         query.coachId !== undefined &&
-        !storage.organisations.members(organisationId).some((m) => m.id === query.coachId)
+        !(await storage.organisations.members(organisationId)).some((m) => m.id === query.coachId)
       )
         return c.json({ error: 'Cette personne ne fait pas partie de l’organisation.' }, 422);
 
-      const rows = storage.surveys.responses({
+      const rows = await storage.surveys.responses({
         organisationId,
         from,
         to,

@@ -134,7 +134,7 @@ describe('[SYN8] the coach sends the PDF only with a valid consent', () => {
     expect(pdf!.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf!.bytes.length).toBeGreaterThan(1500);
     // Replies go to the coach.
-    const coachEmail = server.storage.users.findById(f.ids.coach)!.email;
+    const coachEmail = (await server.storage.users.findById(f.ids.coach))!.email;
     expect(mail!.raw).toMatch(new RegExp(`^Reply-To: ${coachEmail.replace(/\./g, '\\.')}`, 'mi'));
 
     // [SYN9] Who, when, to whom.
@@ -142,7 +142,7 @@ describe('[SYN8] the coach sends the PDF only with a valid consent', () => {
     expect(after[0].sends).toEqual([
       { sentAt: sent.body.sentAt, by: { id: f.ids.coach, name: 'Coach A' }, delivered: true },
     ]);
-    expect(server.storage.synthesisConsents.sends(f.accompaniment.id)).toMatchObject([
+    expect(await server.storage.synthesisConsents.sends(f.accompaniment.id)).toMatchObject([
       {
         consentId: consent.id,
         recipientEmail: RECIPIENT.recipientEmail,
@@ -204,17 +204,19 @@ describe('[SYN8] the coach sends the PDF only with a valid consent', () => {
     expect(mails.map((m) => m.to)).toEqual([[RECIPIENT.recipientEmail]]);
   });
 
-  it('the tables are append-only: only a revocation may be written, sends never change', () => {
-    const [first] = server.storage.synthesisConsents.list(f.accompaniment.id);
-    expect(() =>
-      server.storage.db.exec(
+  it('the tables are append-only: only a revocation may be written, sends never change', async () => {
+    const [first] = await server.storage.synthesisConsents.list(f.accompaniment.id);
+    await expect(
+      server.storage.sql.exec(
         `UPDATE synthesis_consents SET recipient_email = 'autre@exemple.fr' WHERE id = '${first!.id}'`,
       ),
-    ).toThrow(/append-only/);
-    expect(() => server.storage.db.exec('UPDATE synthesis_consents SET revoked_at = NULL')).toThrow(
+    ).rejects.toThrow(/append-only/);
+    await expect(server.storage.sql.exec('UPDATE synthesis_consents SET revoked_at = NULL')).rejects.toThrow(
       /append-only/,
     );
-    expect(() => server.storage.db.exec('UPDATE synthesis_sends SET delivered = 0')).toThrow(/append-only/);
+    await expect(server.storage.sql.exec('UPDATE synthesis_sends SET delivered = 0')).rejects.toThrow(
+      /append-only/,
+    );
   });
 });
 
@@ -236,7 +238,7 @@ describe('[SYN8] without SMTP', () => {
       const res = await g.coach.post(`${path}/send`, { consentId: consent.id });
       expect(res.status).toBe(503);
       expect(res.body.error).toMatch(/pas configuré/);
-      expect(plain.storage.synthesisConsents.sends(g.accompaniment.id)).toEqual([]);
+      expect(await plain.storage.synthesisConsents.sends(g.accompaniment.id)).toEqual([]);
     } finally {
       await plain.dispose();
     }

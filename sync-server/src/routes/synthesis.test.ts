@@ -126,8 +126,8 @@ describe('[SYN3] validation by the learner only, bound to the text', () => {
     await coach.close();
   });
 
-  it('the table is append-only', () => {
-    expect(() => server.storage.db.exec('UPDATE synthesis_validations SET hash = hash')).toThrow(
+  it('the table is append-only', async () => {
+    await expect(server.storage.sql.exec('UPDATE synthesis_validations SET hash = hash')).rejects.toThrow(
       /append-only/,
     );
   });

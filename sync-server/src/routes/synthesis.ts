@@ -291,7 +291,7 @@ export function synthesisRoutes(services: Services) {
   const app = newRouter();
 
   /** The accompaniment and the caller's part in it, or null (404 for strangers, AUTH5). */
-  function membership(c: Context<AppEnv>, id: string) {
+  async function membership(c: Context<AppEnv>, id: string) {
     const session = c.get('session');
     return session ? membershipIn(storage, session.user, id) : null;
   }
@@ -300,15 +300,15 @@ export function synthesisRoutes(services: Services) {
    * Runs `read` on the shared document: the live one when its room is loaded (the latest edits), else a
    * copy rebuilt from the update log (SYN2). Only the shared document: the private one is never read here.
    */
-  const withSharedDoc = <T>(acc: Accompaniment, read: (doc: Doc) => T): T =>
+  const withSharedDoc = <T>(acc: Accompaniment, read: (doc: Doc) => T): Promise<T> =>
     withDoc(storage, services.sync, docNames(acc.id as AccompanimentId).shared, read);
 
-  function state(acc: Accompaniment) {
-    const { sections, hash } = withSharedDoc(acc, (doc) => ({
+  async function state(acc: Accompaniment) {
+    const { sections, hash } = await withSharedDoc(acc, (doc) => ({
       sections: synthesisText(doc),
       hash: synthesisHash(synthesisCanonicalText(doc)),
     }));
-    const validations = storage.synthesisValidations.list(acc.id).map((v) => ({
+    const validations = (await storage.synthesisValidations.list(acc.id)).map((v) => ({
       ...v,
       current: v.hash === hash,
     }));
@@ -316,9 +316,10 @@ export function synthesisRoutes(services: Services) {
   }
 
   /** The hash of the text as it is now, and whether the learner validated that very text. */
-  function currentVersion(acc: Accompaniment): { hash: string; validated: boolean } {
-    const hash = withSharedDoc(acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
-    return { hash, validated: storage.synthesisValidations.list(acc.id).some((v) => v.hash === hash) };
+  async function currentVersion(acc: Accompaniment): Promise<{ hash: string; validated: boolean }> {
+    const hash = await withSharedDoc(acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
+    const validations = await storage.synthesisValidations.list(acc.id);
+    return { hash, validated: validations.some((v) => v.hash === hash) };
   }
 
   /**
@@ -363,7 +364,7 @@ export function synthesisRoutes(services: Services) {
   }
 
   async function renderPdf(acc: Accompaniment): Promise<Buffer> {
-    const { sections, validations } = state(acc);
+    const { sections, validations } = await state(acc);
     const last = validations.at(-1);
     return renderSynthesisPdf({
       accompanimentTitle: acc.title,
@@ -376,11 +377,11 @@ export function synthesisRoutes(services: Services) {
     });
   }
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
-    const { sections, validations } = state(member.acc);
+    const { sections, validations } = await state(member.acc);
     return c.json(
       {
         sections,
@@ -395,16 +396,16 @@ export function synthesisRoutes(services: Services) {
     );
   });
 
-  app.openapi(validate, (c) => {
+  app.openapi(validate, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'learner')
       return c.json({ error: 'Seule la personne accompagnée peut valider son document de synthèse.' }, 403);
-    const hash = withSharedDoc(member.acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
+    const hash = await withSharedDoc(member.acc, (doc) => synthesisHash(synthesisCanonicalText(doc)));
     const now = clock.now();
-    const version = storage.synthesisValidations.add(member.acc.id, member.user.id, now, hash);
-    audit(services, {
+    const version = await storage.synthesisValidations.add(member.acc.id, member.user.id, now, hash);
+    await audit(services, {
       actorId: member.user.id,
       action: 'synthesis.validated',
       targetType: 'accompaniment',
@@ -418,11 +419,11 @@ export function synthesisRoutes(services: Services) {
   app.openapi(pdf, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     // Unlike the JSON routes, the PDF answers 403 to anyone signed in who is not part of it (SYN5).
     if (!member) return c.json(FORBIDDEN_PDF, 403);
     const bytes = await renderPdf(member.acc);
-    audit(services, {
+    await audit(services, {
       actorId: member.user.id,
       action: 'export.downloaded',
       targetType: 'accompaniment',
@@ -436,30 +437,32 @@ export function synthesisRoutes(services: Services) {
     return c.body(new Uint8Array(bytes), 200);
   });
 
-  app.openapi(listConsents, (c) => {
+  app.openapi(listConsents, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     const { acc } = member;
-    const version = currentVersion(acc);
-    const sends = storage.synthesisConsents.sends(acc.id);
+    const version = await currentVersion(acc);
+    const sends = await storage.synthesisConsents.sends(acc.id);
     return c.json(
-      storage.synthesisConsents.list(acc.id).map((consent) => consentJson(acc, consent, version, sends)),
+      (await storage.synthesisConsents.list(acc.id)).map((consent) =>
+        consentJson(acc, consent, version, sends),
+      ),
       200,
     );
   });
 
-  app.openapi(createConsent, (c) => {
+  app.openapi(createConsent, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'learner') return c.json(LEARNER_ONLY_CONSENT, 403);
     const { acc } = member;
-    const version = currentVersion(acc);
+    const version = await currentVersion(acc);
     if (!version.validated) return c.json(NOT_VALIDATED, 409);
     const body = c.req.valid('json');
     const id = randomUUID();
-    storage.synthesisConsents.add({
+    await storage.synthesisConsents.add({
       id,
       accompanimentId: acc.id,
       learnerId: member.user.id,
@@ -469,7 +472,7 @@ export function synthesisRoutes(services: Services) {
       consentedAt: clock.now(),
       hash: version.hash,
     });
-    audit(services, {
+    await audit(services, {
       actorId: member.user.id,
       action: 'synthesis.consent-given',
       targetType: 'accompaniment',
@@ -477,19 +480,21 @@ export function synthesisRoutes(services: Services) {
       summary: 'Accord de transmission de la synthèse à un tiers donné par la personne accompagnée.',
       accompanimentId: acc.id,
     });
-    return c.json(consentJson(acc, storage.synthesisConsents.find(acc.id, id)!, version, []), 201);
+    const created = await storage.synthesisConsents.find(acc.id, id);
+    if (!created) throw new Error('accord enregistré introuvable');
+    return c.json(consentJson(acc, created, version, []), 201);
   });
 
-  app.openapi(revokeConsent, (c) => {
+  app.openapi(revokeConsent, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
     const { id: accId, consentId } = c.req.valid('param');
-    const member = membership(c, accId);
+    const member = await membership(c, accId);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'learner') return c.json(LEARNER_ONLY_CONSENT, 403);
     const { acc } = member;
     // Revoked once: revoking again keeps the first revocation time.
-    if (storage.synthesisConsents.revoke(acc.id, consentId, clock.now()))
-      audit(services, {
+    if (await storage.synthesisConsents.revoke(acc.id, consentId, clock.now()))
+      await audit(services, {
         actorId: member.user.id,
         action: 'synthesis.consent-revoked',
         targetType: 'accompaniment',
@@ -497,20 +502,20 @@ export function synthesisRoutes(services: Services) {
         summary: 'Accord de transmission de la synthèse retiré par la personne accompagnée.',
         accompanimentId: acc.id,
       });
-    const consent = storage.synthesisConsents.find(acc.id, consentId);
+    const consent = await storage.synthesisConsents.find(acc.id, consentId);
     if (!consent) return c.json(CONSENT_NOT_FOUND, 404);
-    const sends = storage.synthesisConsents.sends(acc.id);
-    return c.json(consentJson(acc, consent, currentVersion(acc), sends), 200);
+    const sends = await storage.synthesisConsents.sends(acc.id);
+    return c.json(consentJson(acc, consent, await currentVersion(acc), sends), 200);
   });
 
   app.openapi(send, async (c) => {
     if (!c.get('session')) return c.json(UNAUTHENTICATED, 401);
-    const member = membership(c, c.req.valid('param').id);
+    const member = await membership(c, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'coach') return c.json(COACH_ONLY_SEND, 403);
     const { acc } = member;
-    const consent = storage.synthesisConsents.find(acc.id, c.req.valid('json').consentId);
-    const version = currentVersion(acc);
+    const consent = await storage.synthesisConsents.find(acc.id, c.req.valid('json').consentId);
+    const version = await currentVersion(acc);
     if (!consent || !consentValid(acc, consent, version)) return c.json(NO_VALID_CONSENT, 403);
     if (!services.mailer) return c.json(NO_MAILER, 503);
     const pdfBytes = await renderPdf(acc);
@@ -524,14 +529,14 @@ export function synthesisRoutes(services: Services) {
     const delivered = await services.mailer.send({
       to: consent.recipientEmail,
       ...mail,
-      replyTo: storage.users.findById(acc.coach.id)?.email,
+      replyTo: (await storage.users.findById(acc.coach.id))?.email,
       attachments: [
         { filename: 'document-de-synthese.pdf', content: pdfBytes, contentType: 'application/pdf' },
       ],
     });
     const sentAt = clock.now();
     // Every attempt is kept, delivered or not: who, when, to whom, which version (SYN9).
-    storage.synthesisConsents.recordSend(acc.id, {
+    await storage.synthesisConsents.recordSend(acc.id, {
       consentId: consent.id,
       byId: member.user.id,
       sentAt,
@@ -539,7 +544,7 @@ export function synthesisRoutes(services: Services) {
       hash: version.hash,
       delivered,
     });
-    audit(services, {
+    await audit(services, {
       actorId: member.user.id,
       action: 'synthesis.sent',
       targetType: 'accompaniment',

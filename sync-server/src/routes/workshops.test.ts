@@ -231,7 +231,7 @@ describe('[WS3] workshop documents over /sync', () => {
     }
     // Stored like any document: the log alone rebuilds it.
     const stored = new Y.Doc();
-    for (const update of server.storage.docs.load(w.doc)) Y.applyUpdate(stored, update);
+    for (const update of await server.storage.docs.load(w.doc)) Y.applyUpdate(stored, update);
     expect(readBoard(stored).columns[0]!.notes.map((n) => n.text)).toEqual(['Mon idée']);
 
     for (const agent of [f.otherCoach, outsiderLearner, ines.agent])
@@ -356,7 +356,7 @@ describe('[WS5] [WS6] polls', () => {
     );
     await coach.close();
     const stored = new Y.Doc();
-    for (const update of server.storage.docs.load(w.doc)) Y.applyUpdate(stored, update);
+    for (const update of await server.storage.docs.load(w.doc)) Y.applyUpdate(stored, update);
     expect(listPolls(stored).map((p) => p.id)).toEqual([pollId]);
     expect((await f.learner.put(`${url}/vote`, { optionId: 'o2' })).body).toEqual({
       counts: { o1: 0, o2: 1 },

@@ -234,15 +234,15 @@ export function workshopRoutes(services: Services) {
    * Runs `read` on the workshop's shared document: the live one when its room is loaded, else a copy rebuilt
    * from the update log (the poll definitions a vote is checked against, WS6).
    */
-  const withSharedDoc = <T>(workshop: Workshop, read: (doc: Doc) => T): T =>
+  const withSharedDoc = <T>(workshop: Workshop, read: (doc: Doc) => T): Promise<T> =>
     withDoc(storage, services.sync, workshopDocNames(workshop.id).shared, read);
 
-  const findPoll = (workshop: Workshop, pollId: string): PollDefinition | null =>
+  const findPoll = (workshop: Workshop, pollId: string): Promise<PollDefinition | null> =>
     withSharedDoc(workshop, (doc) => listPolls(doc).find((p) => p.id === pollId) ?? null);
 
   /** Counts for every option of the poll (0 included), and the caller's own choice — never anyone else's. */
-  function pollResults(workshop: Workshop, poll: PollDefinition, userId: string) {
-    const counted = storage.workshops.counts(workshop.id, poll.id);
+  async function pollResults(workshop: Workshop, poll: PollDefinition, userId: string) {
+    const counted = await storage.workshops.counts(workshop.id, poll.id);
     const counts: Record<string, number> = {};
     let total = 0;
     for (const option of poll.options) {
@@ -250,10 +250,10 @@ export function workshopRoutes(services: Services) {
       counts[option.id] = n;
       total += n;
     }
-    return { counts, total, myVote: storage.workshops.myVote(workshop.id, poll.id, userId) };
+    return { counts, total, myVote: await storage.workshops.myVote(workshop.id, poll.id, userId) };
   }
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     if (session.user.role !== 'coach')
@@ -266,17 +266,17 @@ export function workshopRoutes(services: Services) {
     doc.destroy();
     const name = workshopDocNames(id).shared;
     // The row and the initial state of its document are written together (PERSIST4, WS1).
-    storage.transaction(() => {
-      storage.workshops.create({ id, coachId: session.user.id, title, now: clock.now() });
-      storage.docs.append(name, initial);
+    await storage.transaction(async () => {
+      await storage.workshops.create({ id, coachId: session.user.id, title, now: clock.now() });
+      await storage.docs.append(name, initial);
     });
     return c.json({ id, title, doc: name }, 201);
   });
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const workshops = storage.workshops.listForUser(session.user.id).map((w) => ({
+    const workshops = (await storage.workshops.listForUser(session.user.id)).map((w) => ({
       id: w.id,
       title: w.title,
       coachName: w.coach.name,
@@ -287,10 +287,10 @@ export function workshopRoutes(services: Services) {
     return c.json({ workshops }, 200);
   });
 
-  app.openapi(getOne, (c) => {
+  app.openapi(getOne, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = workshopRoleIn(storage, session.user, c.req.valid('param').id);
+    const member = await workshopRoleIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     const { workshop, role } = member;
     const me = session.user.id;
@@ -303,7 +303,7 @@ export function workshopRoutes(services: Services) {
         role,
         coach: workshop.coach,
         // A participant learns the names of the others, never the name of their answers document (WS3).
-        participants: storage.workshops.participants(workshop.id).map((p) => ({
+        participants: (await storage.workshops.participants(workshop.id)).map((p) => ({
           userId: p.userId,
           name: p.name,
           answersDoc: role === 'coach' || p.userId === me ? answersOf(p.userId) : null,
@@ -314,13 +314,13 @@ export function workshopRoutes(services: Services) {
     );
   });
 
-  app.openapi(addParticipant, (c) => {
+  app.openapi(addParticipant, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
-    const member = workshopRoleIn(storage, session.user, c.req.valid('param').id);
+    const member = await workshopRoleIn(storage, session.user, c.req.valid('param').id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'coach') return c.json(COACH_ONLY, 403);
-    const acc = storage.accompaniments.find(c.req.valid('json').accompanimentId);
+    const acc = await storage.accompaniments.find(c.req.valid('json').accompanimentId);
     // Only the learners the caller accompanies: someone else's accompaniment is answered like a missing one.
     if (!acc || acc.coach.id !== session.user.id)
       return c.json({ error: 'Accompagnement introuvable.' }, 404);
@@ -334,9 +334,10 @@ export function workshopRoutes(services: Services) {
       );
     const now = clock.now();
     // A newcomer joins the group sessions to come, in the same transaction (SCHED14).
-    const added = storage.transaction(() => {
-      if (!storage.workshops.addParticipant(member.workshop.id, acc.learner!.id, acc.id, now)) return false;
-      storage.appointments.joinUpcomingGroups(
+    const learnerId = acc.learner.id;
+    const added = await storage.transaction(async () => {
+      if (!(await storage.workshops.addParticipant(member.workshop.id, learnerId, acc.id, now))) return false;
+      await storage.appointments.joinUpcomingGroups(
         member.workshop.id,
         { accompanimentId: acc.id, phase: currentPhase(acc), newId: () => newId() },
         session.user.id,
@@ -348,17 +349,17 @@ export function workshopRoutes(services: Services) {
     return c.json({ userId: acc.learner.id, name: acc.learner.name }, 201);
   });
 
-  app.openapi(removeParticipant, (c) => {
+  app.openapi(removeParticipant, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const member = workshopRoleIn(storage, session.user, params.id);
+    const member = await workshopRoleIn(storage, session.user, params.id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'coach') return c.json(COACH_ONLY, 403);
-    const removed = storage.transaction(() => {
-      if (!storage.workshops.removeParticipant(member.workshop.id, params.userId)) return false;
+    const removed = await storage.transaction(async () => {
+      if (!(await storage.workshops.removeParticipant(member.workshop.id, params.userId))) return false;
       // Their appointments of the group sessions to come are cancelled; past ones stay (SCHED14).
-      storage.appointments.leaveUpcomingGroups(
+      await storage.appointments.leaveUpcomingGroups(
         member.workshop.id,
         params.userId,
         session.user.id,
@@ -378,39 +379,39 @@ export function workshopRoutes(services: Services) {
 
   app.route('/', groupSessionRoutes(services));
 
-  app.openapi(vote, (c) => {
+  app.openapi(vote, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const member = workshopRoleIn(storage, session.user, params.id);
+    const member = await workshopRoleIn(storage, session.user, params.id);
     if (!member) return c.json(NOT_FOUND, 404);
     if (member.role !== 'participant')
       return c.json({ error: 'Seules les personnes qui participent à l’atelier votent.' }, 403);
-    const poll = findPoll(member.workshop, params.pollId);
+    const poll = await findPoll(member.workshop, params.pollId);
     if (!poll) return c.json(POLL_NOT_FOUND, 404);
     if (poll.closed) return c.json({ error: 'Ce sondage est clos : les votes ne sont plus acceptés.' }, 409);
     const { optionId } = c.req.valid('json');
     if (!poll.options.some((o) => o.id === optionId))
       return c.json({ error: 'Cette réponse ne fait pas partie du sondage.' }, 422);
-    storage.workshops.vote(member.workshop.id, poll.id, session.user.id, optionId);
+    await storage.workshops.vote(member.workshop.id, poll.id, session.user.id, optionId);
     // The server announces new results itself, so that the document never shows which device voted (WS6).
-    services.sync?.change(
+    await services.sync?.change(
       workshopDocNames(member.workshop.id).shared,
       new ServerOrigin(session.user.id),
       (doc) => bumpPollRevision(doc, poll.id),
     );
-    return c.json(pollResults(member.workshop, poll, session.user.id), 200);
+    return c.json(await pollResults(member.workshop, poll, session.user.id), 200);
   });
 
-  app.openapi(results, (c) => {
+  app.openapi(results, async (c) => {
     const session = c.get('session');
     if (!session) return c.json(UNAUTHENTICATED, 401);
     const params = c.req.valid('param');
-    const member = workshopRoleIn(storage, session.user, params.id);
+    const member = await workshopRoleIn(storage, session.user, params.id);
     if (!member) return c.json(NOT_FOUND, 404);
-    const poll = findPoll(member.workshop, params.pollId);
+    const poll = await findPoll(member.workshop, params.pollId);
     if (!poll) return c.json(POLL_NOT_FOUND, 404);
-    return c.json(pollResults(member.workshop, poll, session.user.id), 200);
+    return c.json(await pollResults(member.workshop, poll, session.user.id), 200);
   });
 
   return app;

@@ -42,14 +42,19 @@ const HALF_DAYS: Record<HalfDay, string> = { am: 'matin', pm: 'après-midi' };
 const ROLES = { coach: 'coach', learner: 'personne accompagnée' } as const;
 
 /** The sheet's content, read from storage: held sessions in order, every record of the chain. */
-export function attendanceSheetData(storage: Storage, acc: Accompaniment, now: number): AttendanceSheetData {
-  const records = storage.attendance.listForAccompaniment(acc.id);
-  const held = storage.appointments.listForAccompaniment(acc.id).filter((a) => a.status === 'held');
+export async function attendanceSheetData(
+  storage: Storage,
+  acc: Accompaniment,
+  now: number,
+): Promise<AttendanceSheetData> {
+  const records = await storage.attendance.listForAccompaniment(acc.id);
+  const held = (await storage.appointments.listForAccompaniment(acc.id)).filter((a) => a.status === 'held');
+  const timeZone = (await storage.availabilities.get(acc.coach.id)).timeZone;
   return {
     accompanimentTitle: acc.title,
     learnerName: acc.learner?.name ?? null,
     coachName: acc.coach.name,
-    timeZone: storage.availabilities.get(acc.coach.id).timeZone,
+    timeZone,
     generatedAt: now,
     sessions: held.map((a) => ({
       start: a.start,

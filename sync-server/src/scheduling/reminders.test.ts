@@ -22,7 +22,7 @@ describe('[SCHED11] appointment reminders', () => {
   let f: Fixture;
   const advanceTo = (iso: string) =>
     server.clockControl!.advance(Math.max(0, Date.parse(iso) - server.clock.now()));
-  const email = (id: string) => server.storage.users.findById(id)!.email;
+  const email = async (id: string) => (await server.storage.users.findById(id))!.email;
 
   beforeAll(async () => {
     smtp = await startMailCatcher(mails);
@@ -50,14 +50,16 @@ describe('[SCHED11] appointment reminders', () => {
     expect(await server.runReminders()).toBe(0);
     advanceTo(paris('2026-10-20', '10:01'));
     expect(await server.runReminders()).toBe(2);
-    expect(mails.map((m) => m.to).sort()).toEqual([[email(f.ids.coach)], [email(f.ids.learner)]].sort());
-    const toLearner = textPart(mails.find((m) => m.to.includes(email(f.ids.learner)))!.raw);
+    const coachEmail = await email(f.ids.coach);
+    const learnerEmail = await email(f.ids.learner);
+    expect(mails.map((m) => m.to).sort()).toEqual([[coachEmail], [learnerEmail]].sort());
+    const toLearner = textPart(mails.find((m) => m.to.includes(learnerEmail))!.raw);
     expect(toLearner).toContain('Bonjour Léa Test,');
     expect(toLearner).toContain(
       'Vous avez rendez-vous avec Coach A le mercredi 21 octobre 2026 à 10:00 (heure de Paris), pour 1 h, en visio.',
     );
     expect(toLearner).toContain(`https://compagnon.exemple.fr/accompagnements/${f.accompaniment.id}`);
-    const toCoach = textPart(mails.find((m) => m.to.includes(email(f.ids.coach)))!.raw);
+    const toCoach = textPart(mails.find((m) => m.to.includes(coachEmail))!.raw);
     expect(toCoach).toContain('Vous avez rendez-vous avec Léa Test le mercredi 21 octobre 2026 à 10:00');
     expect(mails[0]!.raw).toMatch(/Subject: =\?UTF-8\?|Subject: Rappel/);
     // Once: later passes send nothing more.

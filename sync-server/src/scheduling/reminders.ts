@@ -123,7 +123,7 @@ export class Reminders {
   async #pass(now: number): Promise<number> {
     const { storage, mailer } = this.#o;
     let sent = 0;
-    const due = storage.appointments.dueReminders(now, {
+    const due = await storage.appointments.dueReminders(now, {
       reminderHours: DEFAULT_REMINDER_HOURS,
       timeZone: DEFAULT_TIME_ZONE,
     });
@@ -141,7 +141,7 @@ export class Reminders {
         });
         // A failed send is tried again at the next pass; a sent one is never sent again.
         if (!ok) continue;
-        storage.appointments.reminderSent(appointment.id, recipient.id, appointment.start, now);
+        await storage.appointments.reminderSent(appointment.id, recipient.id, appointment.start, now);
         sent++;
       }
     }

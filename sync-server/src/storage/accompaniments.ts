@@ -1,8 +1,8 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AccompanimentId, AccompanimentKind, Progress } from '@compagnon/model';
 import { isAccompanimentKind } from '@compagnon/model';
 import { int, intOrNull, text, textOrNull, type Row } from './rows.ts';
 import { DEFAULT_INACTIVITY_DAYS } from './settings.ts';
+import type { Sql } from './sql.ts';
 
 /** Who pays for the accompaniment (REPORT1). */
 export const FUNDERS = ['cpf', 'employer', 'france_travail', 'opco', 'region', 'personal', 'other'] as const;
@@ -69,14 +69,14 @@ export interface Accompaniment extends AdminFacts {
   coReferentIds: string[];
 }
 
-const SELECT = `
+const SELECT_COLUMNS = `
   SELECT a.id, a.title, a.kind, a.hours_budget, a.created_at,
          a.progress, a.adaptations_count, a.last_learner_activity_at, a.learner_joined_at,
          c.id AS coach_id, c.name AS coach_name,
          l.id AS learner_id, l.name AS learner_name, l.email AS learner_email,
          s.inactivity_days,
-         a.funder, a.start_date, a.end_date, a.status, a.outcome, a.ended_at, a.end_reason,
-         (SELECT group_concat(r.coach_id) FROM co_referents r WHERE r.accompaniment_id = a.id) AS co_referent_ids
+         a.funder, a.start_date, a.end_date, a.status, a.outcome, a.ended_at, a.end_reason`;
+const SELECT_FROM = `
   FROM accompaniments a
   JOIN users c ON c.id = a.coach_id
   LEFT JOIN users l ON l.id = a.learner_id
@@ -134,52 +134,20 @@ function toAccompaniment(row: Row): Accompaniment {
 }
 
 export class Accompaniments {
-  readonly #insert: StatementSync;
-  readonly #byId: StatementSync;
-  readonly #byCoach: StatementSync;
-  readonly #byLearner: StatementSync;
-  readonly #setLearner: StatementSync;
-  readonly #setProgress: StatementSync;
-  readonly #activity: StatementSync;
-  readonly #withoutProgress: StatementSync;
-  readonly #learnerOf: StatementSync;
-  readonly #setAdmin: StatementSync;
+  readonly #sql: Sql;
+  /** The accompaniments with their people and settings; the texts depend on the dialect (co-referents). */
+  readonly #select: string;
+  readonly #members: string;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT INTO accompaniments (id, title, kind, hours_budget, coach_id, learner_id, created_at, progress)
-       VALUES (?, ?, ?, ?, ?, NULL, ?, ?)`,
-    );
-    this.#byId = db.prepare(`${SELECT} WHERE a.id = ?`);
-    // The coach's own accompaniments and those they co-refer (REPORT2).
-    this.#byCoach = db.prepare(
-      `${SELECT} WHERE a.coach_id = ?1 OR a.id IN (SELECT accompaniment_id FROM co_referents WHERE coach_id = ?1)
-       ORDER BY a.created_at DESC, a.id`,
-    );
-    this.#byLearner = db.prepare(`${SELECT} WHERE a.learner_id = ? ORDER BY a.created_at DESC, a.id`);
-    this.#setLearner = db.prepare(
-      'UPDATE accompaniments SET learner_id = ?, learner_joined_at = ? WHERE id = ? AND learner_id IS NULL',
-    );
-    this.#setProgress = db.prepare('UPDATE accompaniments SET progress = ? WHERE id = ?');
-    // Never goes back in time: two writes of one turn may arrive in any order.
-    this.#activity = db.prepare(
-      `UPDATE accompaniments SET last_learner_activity_at = max(coalesce(last_learner_activity_at, 0), ?)
-       WHERE id = ?`,
-    );
-    this.#withoutProgress = db.prepare('SELECT id FROM accompaniments WHERE progress IS NULL');
-    this.#learnerOf = db.prepare(
-      `SELECT coach_id, learner_id,
-              (SELECT group_concat(r.coach_id) FROM co_referents r WHERE r.accompaniment_id = a.id) AS co_referent_ids
-         FROM accompaniments a WHERE id = ?`,
-    );
-    this.#setAdmin = db.prepare(
-      `UPDATE accompaniments SET funder = ?, start_date = ?, end_date = ?, status = ?, outcome = ?, ended_at = ?,
-                                 end_reason = ?
-        WHERE id = ?`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
+    const concat = sql.dialect === 'postgres' ? "string_agg(r.coach_id, ',')" : 'group_concat(r.coach_id)';
+    const coReferentIds = `(SELECT ${concat} FROM co_referents r WHERE r.accompaniment_id = a.id) AS co_referent_ids`;
+    this.#select = `${SELECT_COLUMNS}, ${coReferentIds} ${SELECT_FROM}`;
+    this.#members = `SELECT coach_id, learner_id, ${coReferentIds} FROM accompaniments a WHERE id = ?`;
   }
 
-  create(input: {
+  async create(input: {
     id: AccompanimentId;
     title: string;
     kind: AccompanimentKind;
@@ -187,8 +155,10 @@ export class Accompaniments {
     coachId: string;
     progress?: Progress;
     now?: number;
-  }): void {
-    this.#insert.run(
+  }): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO accompaniments (id, title, kind, hours_budget, coach_id, learner_id, created_at, progress)
+       VALUES (?, ?, ?, ?, ?, NULL, ?, ?)`,
       input.id,
       input.title,
       input.kind,
@@ -199,22 +169,34 @@ export class Accompaniments {
     );
   }
 
-  find(id: string): Accompaniment | null {
-    const row = this.#byId.get(id);
+  async find(id: string): Promise<Accompaniment | null> {
+    const row = await this.#sql.get(`${this.#select} WHERE a.id = ?`, id);
     return row ? toAccompaniment(row) : null;
   }
 
-  listForCoach(coachId: string): Accompaniment[] {
-    return this.#byCoach.all(coachId).map(toAccompaniment);
+  async listForCoach(coachId: string): Promise<Accompaniment[]> {
+    // The coach's own accompaniments and those they co-refer (REPORT2).
+    const rows = await this.#sql.all(
+      `${this.#select} WHERE a.coach_id = ?1 OR a.id IN (SELECT accompaniment_id FROM co_referents WHERE coach_id = ?1)
+       ORDER BY a.created_at DESC, a.id`,
+      coachId,
+    );
+    return rows.map(toAccompaniment);
   }
 
-  listForLearner(learnerId: string): Accompaniment[] {
-    return this.#byLearner.all(learnerId).map(toAccompaniment);
+  async listForLearner(learnerId: string): Promise<Accompaniment[]> {
+    const rows = await this.#sql.all(
+      `${this.#select} WHERE a.learner_id = ? ORDER BY a.created_at DESC, a.id`,
+      learnerId,
+    );
+    return rows.map(toAccompaniment);
   }
 
   /** Coach, learner and co-referent ids only (hot path of the projections). */
-  members(id: string): { coachId: string; learnerId: string | null; coReferentIds: string[] } | null {
-    const row = this.#learnerOf.get(id);
+  async members(
+    id: string,
+  ): Promise<{ coachId: string; learnerId: string | null; coReferentIds: string[] } | null> {
+    const row = await this.#sql.get(this.#members, id);
     return row
       ? {
           coachId: text(row, 'coach_id'),
@@ -225,21 +207,38 @@ export class Accompaniments {
   }
 
   /** Links the learner; false when the accompaniment already has one. */
-  setLearner(id: string, learnerId: string, now = Date.now()): boolean {
-    return Number(this.#setLearner.run(learnerId, now, id).changes) === 1;
+  async setLearner(id: string, learnerId: string, now = Date.now()): Promise<boolean> {
+    const { changes } = await this.#sql.run(
+      'UPDATE accompaniments SET learner_id = ?, learner_joined_at = ? WHERE id = ? AND learner_id IS NULL',
+      learnerId,
+      now,
+      id,
+    );
+    return changes === 1;
   }
 
-  setProgress(id: string, progressJson: string): void {
-    this.#setProgress.run(progressJson, id);
+  async setProgress(id: string, progressJson: string): Promise<void> {
+    await this.#sql.run('UPDATE accompaniments SET progress = ? WHERE id = ?', progressJson, id);
   }
 
-  recordLearnerActivity(id: string, at: number): void {
-    this.#activity.run(at, id);
+  async recordLearnerActivity(id: string, at: number): Promise<void> {
+    // Never goes back in time: two writes of one turn may arrive in any order.
+    await this.#sql.run(
+      `UPDATE accompaniments
+          SET last_learner_activity_at = CASE WHEN coalesce(last_learner_activity_at, 0) > ?1
+                                              THEN coalesce(last_learner_activity_at, 0) ELSE ?1 END
+        WHERE id = ?2`,
+      at,
+      id,
+    );
   }
 
   /** Writes the administrative facts as given (the route checks them; `withStatus` derives the end). */
-  setAdmin(id: string, facts: AdminFacts): void {
-    this.#setAdmin.run(
+  async setAdmin(id: string, facts: AdminFacts): Promise<void> {
+    await this.#sql.run(
+      `UPDATE accompaniments SET funder = ?, start_date = ?, end_date = ?, status = ?, outcome = ?, ended_at = ?,
+                                 end_reason = ?
+        WHERE id = ?`,
       facts.funder,
       facts.startDate,
       facts.endDate,
@@ -255,15 +254,19 @@ export class Accompaniments {
    * Marks the accompaniment closed (the closing workflow, after the learner's agreement): `endedAt` is kept
    * when it had already ended, and how it ended too. False when it does not exist.
    */
-  markClosed(id: string, now: number): boolean {
-    const acc = this.find(id);
-    if (!acc) return false;
-    this.setAdmin(id, withStatus(acc, 'closed', now));
-    return true;
+  async markClosed(id: string, now: number): Promise<boolean> {
+    // Read and write in one transaction: a status written meanwhile is not overwritten unseen.
+    return this.#sql.transaction(async () => {
+      const acc = await this.find(id);
+      if (!acc) return false;
+      await this.setAdmin(id, withStatus(acc, 'closed', now));
+      return true;
+    });
   }
 
   /** Accompaniments whose projections were never computed (created before they existed). */
-  idsWithoutProgress(): string[] {
-    return this.#withoutProgress.all().map((row) => text(row, 'id'));
+  async idsWithoutProgress(): Promise<string[]> {
+    const rows = await this.#sql.all('SELECT id FROM accompaniments WHERE progress IS NULL');
+    return rows.map((row) => text(row, 'id'));
   }
 }

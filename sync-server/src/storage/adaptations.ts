@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, textOrNull } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** One entry of an accompaniment's adaptation log, as the server recorded it (PATH1). */
 export interface AdaptationRecord {
@@ -24,24 +24,61 @@ export interface TimelineEntry extends AdaptationRecord {
 }
 
 export class Adaptations {
-  readonly #insert: StatementSync;
-  readonly #ids: StatementSync;
-  readonly #recount: StatementSync;
-  readonly #timeline: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT OR IGNORE INTO adaptations
-         (id, accompaniment_id, at, received_at, by_user_id, declared_by, kind, step_id, step_title, reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /** Records entries not recorded yet (by id, per accompaniment) and refreshes the count; returns how many. */
+  async record(entries: AdaptationRecord[]): Promise<number> {
+    return this.#sql.transaction(async () => {
+      let added = 0;
+      const touched = new Set<string>();
+      for (const e of entries) {
+        const { changes } = await this.#sql.run(
+          `INSERT INTO adaptations
+             (id, accompaniment_id, at, received_at, by_user_id, declared_by, kind, step_id, step_title, reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+          e.id,
+          e.accompanimentId,
+          e.at,
+          e.receivedAt,
+          e.byUserId,
+          e.declaredBy,
+          e.kind,
+          e.stepId,
+          e.stepTitle,
+          e.reason,
+        );
+        if (changes > 0) {
+          added++;
+          touched.add(e.accompanimentId);
+        }
+      }
+      for (const id of touched)
+        await this.#sql.run(
+          `UPDATE accompaniments
+              SET adaptations_count = (SELECT count(*) FROM adaptations WHERE accompaniment_id = ?1)
+            WHERE id = ?1`,
+          id,
+        );
+      return added;
+    });
+  }
+
+  async ids(accompanimentId: string): Promise<Set<string>> {
+    const rows = await this.#sql.all(
+      'SELECT id FROM adaptations WHERE accompaniment_id = ?',
+      accompanimentId,
     );
-    this.#ids = db.prepare('SELECT id FROM adaptations WHERE accompaniment_id = ?');
-    this.#recount = db.prepare(
-      `UPDATE accompaniments
-          SET adaptations_count = (SELECT count(*) FROM adaptations WHERE accompaniment_id = ?1)
-        WHERE id = ?1`,
-    );
-    this.#timeline = db.prepare(
+    return new Set(rows.map((row) => text(row, 'id')));
+  }
+
+  /** Newest first (device time, then receipt time). */
+  async timeline(accompanimentId: string): Promise<TimelineEntry[]> {
+    const rows = await this.#sql.all(
       // An entry whose bearer is unknown (PATH3) shows its declared author only when that is a member.
       `SELECT a.*, u.id AS u_id, u.name AS u_name, u.role AS u_role
          FROM adaptations a
@@ -52,42 +89,9 @@ export class Adaptations {
          END
         WHERE a.accompaniment_id = ?
         ORDER BY a.at DESC, a.received_at DESC, a.id DESC`,
+      accompanimentId,
     );
-  }
-
-  /** Records entries not recorded yet (by id, per accompaniment) and refreshes the count; returns how many. */
-  record(entries: AdaptationRecord[]): number {
-    let added = 0;
-    const touched = new Set<string>();
-    for (const e of entries) {
-      const changes = this.#insert.run(
-        e.id,
-        e.accompanimentId,
-        e.at,
-        e.receivedAt,
-        e.byUserId,
-        e.declaredBy,
-        e.kind,
-        e.stepId,
-        e.stepTitle,
-        e.reason,
-      ).changes;
-      if (Number(changes) > 0) {
-        added++;
-        touched.add(e.accompanimentId);
-      }
-    }
-    for (const id of touched) this.#recount.run(id);
-    return added;
-  }
-
-  ids(accompanimentId: string): Set<string> {
-    return new Set(this.#ids.all(accompanimentId).map((row) => text(row, 'id')));
-  }
-
-  /** Newest first (device time, then receipt time). */
-  timeline(accompanimentId: string): TimelineEntry[] {
-    return this.#timeline.all(accompanimentId).map((row) => {
+    return rows.map((row) => {
       const userId = textOrNull(row, 'u_id');
       return {
         id: text(row, 'id'),
@@ -111,7 +115,7 @@ export class Adaptations {
     });
   }
 
-  count(accompanimentId: string): number {
-    return this.ids(accompanimentId).size;
+  async count(accompanimentId: string): Promise<number> {
+    return (await this.ids(accompanimentId)).size;
   }
 }

@@ -1,7 +1,6 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Interval } from '../scheduling/availability.ts';
-import { transaction } from './db.ts';
 import { int, intOrNull, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 export const APPOINTMENT_MODES = ['video', 'onsite', 'phone'] as const;
 export type AppointmentMode = (typeof APPOINTMENT_MODES)[number];
@@ -215,198 +214,105 @@ export interface HeldChild {
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
+// A group session takes the coach's time once, through its group row, whatever its participants did with
+// their own appointments (SCHED14).
+const BUSY = `
+  SELECT start_at, end_at FROM appointments
+   WHERE coach_id = ?1 AND status IN ('booked', 'held') AND start_at < ?2 AND end_at > ?3 AND id <> ?4
+     AND group_id IS NULL
+  UNION ALL
+  SELECT start_at, end_at FROM appointment_groups
+   WHERE coach_id = ?1 AND status IN ('booked', 'held') AND start_at < ?2 AND end_at > ?3 AND id <> ?5
+  ORDER BY start_at`;
+
+const INSERT = `
+  INSERT INTO appointments (id, accompaniment_id, coach_id, start_at, end_at, duration_minutes, mode, status,
+                            phase, created_by, created_at, updated_at, sequence, type_label, group_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, 0, ?, ?)`;
+
+const CHANGE = `
+  INSERT INTO appointment_changes (appointment_id, kind, by_user_id, at, reason, from_start, to_start, minutes,
+                                   previous_minutes)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const MOVE = `
+  UPDATE appointments SET start_at = ?, end_at = ?, sequence = sequence + 1, updated_at = ?
+   WHERE id = ? AND status = 'booked'`;
+
+const DUE = `${SELECT.replace('FROM appointments a', ', coalesce(av.time_zone, ?3) AS time_zone FROM appointments a')}
+   LEFT JOIN availabilities av ON av.coach_id = a.coach_id
+   WHERE a.status = 'booked' AND a.start_at > ?1
+     AND coalesce(av.reminder_hours, ?2) > 0
+     AND a.start_at - coalesce(av.reminder_hours, ?2) * ${HOUR} <= ?1
+   ORDER BY a.start_at, a.id`;
+
 /**
  * Appointments, their history, call presence and reminders (SCHED2–SCHED6, SCHED10, SCHED11). Booking and
- * moving check the coach's other appointments and write in one `BEGIN IMMEDIATE` transaction, so that two
- * requests for one slot cannot both see it free (SCHED3).
+ * moving check the coach's other appointments and write in one transaction (`BEGIN IMMEDIATE` on SQLite,
+ * SERIALIZABLE and retried on PostgreSQL), so that two requests for one slot cannot both see it free (SCHED3).
  */
 export class Appointments {
-  readonly #db: DatabaseSync;
-  readonly #byId: StatementSync;
-  readonly #forAccompaniment: StatementSync;
-  readonly #forUser: StatementSync;
-  readonly #busy: StatementSync;
-  readonly #insert: StatementSync;
-  readonly #change: StatementSync;
-  readonly #changes: StatementSync;
-  readonly #move: StatementSync;
-  readonly #cancel: StatementSync;
-  readonly #held: StatementSync;
-  readonly #minutes: StatementSync;
-  readonly #heldFor: StatementSync;
-  readonly #calls: StatementSync;
-  readonly #joined: StatementSync;
-  readonly #left: StatementSync;
-  readonly #closeCalls: StatementSync;
-  readonly #due: StatementSync;
-  readonly #reminded: StatementSync;
-  readonly #reminderSent: StatementSync;
-  readonly #calendar: StatementSync;
-  readonly #groupReminded: StatementSync;
-  readonly #insertGroup: StatementSync;
-  readonly #groupById: StatementSync;
-  readonly #groupsForWorkshop: StatementSync;
-  readonly #groupsForCalendar: StatementSync;
-  readonly #children: StatementSync;
-  readonly #moveGroup: StatementSync;
-  readonly #cancelGroup: StatementSync;
-  readonly #heldGroup: StatementSync;
-  readonly #groupsToJoin: StatementSync;
-  readonly #childrenToLeave: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#db = db;
-    this.#byId = db.prepare(`${SELECT} WHERE a.id = ?`);
-    this.#forAccompaniment = db.prepare(`${SELECT} WHERE a.accompaniment_id = ? ORDER BY a.start_at, a.id`);
-    this.#forUser = db.prepare(
-      `${SELECT} WHERE (a.coach_id = ?1 OR acc.learner_id = ?1) AND a.start_at >= ?2 ORDER BY a.start_at, a.id`,
-    );
-    // A group session takes the coach's time once, through its group row, whatever its participants did
-    // with their own appointments (SCHED14).
-    this.#busy = db.prepare(
-      `SELECT start_at, end_at FROM appointments
-        WHERE coach_id = ?1 AND status IN ('booked', 'held') AND start_at < ?2 AND end_at > ?3 AND id <> ?4
-          AND group_id IS NULL
-       UNION ALL
-       SELECT start_at, end_at FROM appointment_groups
-        WHERE coach_id = ?1 AND status IN ('booked', 'held') AND start_at < ?2 AND end_at > ?3 AND id <> ?5
-       ORDER BY start_at`,
-    );
-    this.#insert = db.prepare(
-      `INSERT INTO appointments (id, accompaniment_id, coach_id, start_at, end_at, duration_minutes, mode, status,
-                                 phase, created_by, created_at, updated_at, sequence, type_label, group_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, 0, ?, ?)`,
-    );
-    this.#change = db.prepare(
-      `INSERT INTO appointment_changes (appointment_id, kind, by_user_id, at, reason, from_start, to_start, minutes,
-                                        previous_minutes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#changes = db.prepare(
-      `SELECT ch.kind, ch.at, ch.reason, ch.from_start, ch.to_start, ch.minutes, ch.previous_minutes,
-              u.id AS user_id, u.name AS user_name
-         FROM appointment_changes ch JOIN users u ON u.id = ch.by_user_id
-        WHERE ch.appointment_id = ? ORDER BY ch.id`,
-    );
-    this.#move = db.prepare(
-      `UPDATE appointments SET start_at = ?, end_at = ?, sequence = sequence + 1, updated_at = ?
-        WHERE id = ? AND status = 'booked'`,
-    );
-    this.#cancel = db.prepare(
-      `UPDATE appointments SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1, updated_at = ?
-        WHERE id = ? AND status = 'booked'`,
-    );
-    this.#held = db.prepare(
-      `UPDATE appointments SET status = 'held', counted_minutes = ?, phase = ?, updated_at = ?
-        WHERE id = ? AND status = 'booked'`,
-    );
-    this.#minutes = db.prepare(
-      `UPDATE appointments SET counted_minutes = ?, updated_at = ? WHERE id = ? AND status = 'held'`,
-    );
-    this.#heldFor = db.prepare(
-      `SELECT id, counted_minutes, phase FROM appointments
-        WHERE accompaniment_id = ? AND status = 'held' ORDER BY start_at, id`,
-    );
-    this.#calls = db.prepare(
-      `SELECT k.user_id, u.name, k.joined_at, k.left_at FROM call_log k JOIN users u ON u.id = k.user_id
-        WHERE k.appointment_id = ? ORDER BY k.id`,
-    );
-    this.#joined = db.prepare('INSERT INTO call_log (appointment_id, user_id, joined_at) VALUES (?, ?, ?)');
-    this.#left = db.prepare('UPDATE call_log SET left_at = ? WHERE id = ? AND left_at IS NULL');
-    this.#closeCalls = db.prepare('UPDATE call_log SET left_at = ? WHERE left_at IS NULL');
-    this.#due = db.prepare(
-      `${SELECT.replace('FROM appointments a', ', coalesce(av.time_zone, ?3) AS time_zone FROM appointments a')}
-        LEFT JOIN availabilities av ON av.coach_id = a.coach_id
-        WHERE a.status = 'booked' AND a.start_at > ?1
-          AND coalesce(av.reminder_hours, ?2) > 0
-          AND a.start_at - coalesce(av.reminder_hours, ?2) * ${HOUR} <= ?1
-        ORDER BY a.start_at, a.id`,
-    );
-    this.#reminded = db.prepare(
-      'SELECT user_id FROM appointment_reminders WHERE appointment_id = ? AND start_at = ?',
-    );
-    this.#reminderSent = db.prepare(
-      `INSERT OR IGNORE INTO appointment_reminders (appointment_id, user_id, start_at, sent_at) VALUES (?, ?, ?, ?)`,
-    );
-    this.#calendar = db.prepare(
-      `${SELECT} WHERE (a.coach_id = ?1 OR acc.learner_id = ?1) AND a.end_at >= ?2 ORDER BY a.start_at, a.id`,
-    );
-    this.#groupReminded = db.prepare(
-      `SELECT 1 AS one FROM appointment_reminders r JOIN appointments s ON s.id = r.appointment_id
-        WHERE s.group_id = ? AND r.user_id = ? AND r.start_at = ? LIMIT 1`,
-    );
-    this.#insertGroup = db.prepare(
-      `INSERT INTO appointment_groups (id, workshop_id, coach_id, start_at, end_at, duration_minutes, mode,
-                                       location, type_label, status, created_by, created_at, updated_at, sequence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, 0)`,
-    );
-    this.#groupById = db.prepare(`${GROUP_SELECT} WHERE g.id = ?`);
-    this.#groupsForWorkshop = db.prepare(`${GROUP_SELECT} WHERE g.workshop_id = ? ORDER BY g.start_at, g.id`);
-    this.#groupsForCalendar = db.prepare(
-      `${GROUP_SELECT} WHERE g.coach_id = ? AND g.end_at >= ? ORDER BY g.start_at, g.id`,
-    );
-    this.#children = db.prepare(`${SELECT} WHERE a.group_id = ? ORDER BY l.name, a.id`);
-    this.#moveGroup = db.prepare(
-      `UPDATE appointment_groups SET start_at = ?, end_at = ?, sequence = sequence + 1, updated_at = ?
-        WHERE id = ? AND status = 'booked'`,
-    );
-    this.#cancelGroup = db.prepare(
-      `UPDATE appointment_groups SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1,
-              updated_at = ?
-        WHERE id = ? AND status = 'booked'`,
-    );
-    this.#heldGroup = db.prepare(
-      `UPDATE appointment_groups SET status = 'held', updated_at = ? WHERE id = ? AND status = 'booked'`,
-    );
-    this.#groupsToJoin = db.prepare(
-      `${GROUP_SELECT} WHERE g.workshop_id = ?1 AND g.status = 'booked' AND g.start_at > ?2
-          AND NOT EXISTS (SELECT 1 FROM appointments a
-                           WHERE a.group_id = g.id AND a.accompaniment_id = ?3 AND a.status <> 'cancelled')
-        ORDER BY g.start_at, g.id`,
-    );
-    this.#childrenToLeave = db.prepare(
-      `SELECT a.id FROM appointments a
-         JOIN appointment_groups g ON g.id = a.group_id
-         JOIN accompaniments acc ON acc.id = a.accompaniment_id
-        WHERE g.workshop_id = ? AND acc.learner_id = ? AND a.status = 'booked' AND a.start_at > ?`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
-  find(id: string): Appointment | null {
-    const row = this.#byId.get(id);
+  async find(id: string): Promise<Appointment | null> {
+    const row = await this.#sql.get(`${SELECT} WHERE a.id = ?`, id);
     return row ? toAppointment(row) : null;
   }
 
-  listForAccompaniment(accompanimentId: string): Appointment[] {
-    return this.#forAccompaniment.all(accompanimentId).map(toAppointment);
+  async listForAccompaniment(accompanimentId: string): Promise<Appointment[]> {
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE a.accompaniment_id = ? ORDER BY a.start_at, a.id`,
+      accompanimentId,
+    );
+    return rows.map(toAppointment);
   }
 
   /** The appointments a user leads or attends that start at or after `from`, earliest first. */
-  listForUser(userId: string, from: number): Appointment[] {
-    return this.#forUser.all(userId, from).map(toAppointment);
+  async listForUser(userId: string, from: number): Promise<Appointment[]> {
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE (a.coach_id = ?1 OR acc.learner_id = ?1) AND a.start_at >= ?2 ORDER BY a.start_at, a.id`,
+      userId,
+      from,
+    );
+    return rows.map(toAppointment);
   }
 
   /** What the calendar feed shows: the user's appointments ending at or after `from`. */
-  listForCalendar(userId: string, from: number): Appointment[] {
-    return this.#calendar.all(userId, from).map(toAppointment);
+  async listForCalendar(userId: string, from: number): Promise<Appointment[]> {
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE (a.coach_id = ?1 OR acc.learner_id = ?1) AND a.end_at >= ?2 ORDER BY a.start_at, a.id`,
+      userId,
+      from,
+    );
+    return rows.map(toAppointment);
   }
 
   /**
    * The coach's booked and held appointments intersecting [from, to) — the slots they take; a group session
    * counts once. `exceptId` and `exceptGroupId` leave out what is being moved.
    */
-  busy(coachId: string, from: number, to: number, exceptId = '', exceptGroupId = ''): Interval[] {
-    return this.#busy
-      .all(coachId, to, from, exceptId, exceptGroupId)
-      .map((row) => ({ start: int(row, 'start_at'), end: int(row, 'end_at') }));
+  async busy(
+    coachId: string,
+    from: number,
+    to: number,
+    exceptId = '',
+    exceptGroupId = '',
+  ): Promise<Interval[]> {
+    const rows = await this.#sql.all(BUSY, coachId, to, from, exceptId, exceptGroupId);
+    return rows.map((row) => ({ start: int(row, 'start_at'), end: int(row, 'end_at') }));
   }
 
   /** Books the slot unless another appointment of the coach overlaps it: then answers 'taken'. */
-  book(input: NewAppointment, now: number): Appointment | 'taken' {
+  async book(input: NewAppointment, now: number): Promise<Appointment | 'taken'> {
     const end = input.start + input.durationMinutes * MINUTE;
-    return transaction(this.#db, () => {
-      if (this.busy(input.coachId, input.start, end).length > 0) return 'taken';
-      this.#insert.run(
+    return this.#sql.transaction(async () => {
+      if ((await this.busy(input.coachId, input.start, end)).length > 0) return 'taken';
+      await this.#sql.run(
+        INSERT,
         input.id,
         input.accompanimentId,
         input.coachId,
@@ -421,33 +327,59 @@ export class Appointments {
         input.typeLabel ?? null,
         null,
       );
-      this.#change.run(input.id, 'booked', input.createdBy, now, null, null, input.start, null, null);
-      return this.find(input.id)!;
+      await this.#sql.run(
+        CHANGE,
+        input.id,
+        'booked',
+        input.createdBy,
+        now,
+        null,
+        null,
+        input.start,
+        null,
+        null,
+      );
+      return (await this.find(input.id))!;
     });
   }
 
-  findGroup(id: string): AppointmentGroup | null {
-    const row = this.#groupById.get(id);
+  async findGroup(id: string): Promise<AppointmentGroup | null> {
+    const row = await this.#sql.get(`${GROUP_SELECT} WHERE g.id = ?`, id);
     return row ? toGroup(row) : null;
   }
 
   /** A workshop's group sessions, earliest first. */
-  groupsForWorkshop(workshopId: string): AppointmentGroup[] {
-    return this.#groupsForWorkshop.all(workshopId).map(toGroup);
+  async groupsForWorkshop(workshopId: string): Promise<AppointmentGroup[]> {
+    const rows = await this.#sql.all(
+      `${GROUP_SELECT} WHERE g.workshop_id = ? ORDER BY g.start_at, g.id`,
+      workshopId,
+    );
+    return rows.map(toGroup);
   }
 
   /** The coach's group sessions ending at or after `from` (their calendar feed shows each once). */
-  groupsForCalendar(coachId: string, from: number): AppointmentGroup[] {
-    return this.#groupsForCalendar.all(coachId, from).map(toGroup);
+  async groupsForCalendar(coachId: string, from: number): Promise<AppointmentGroup[]> {
+    const rows = await this.#sql.all(
+      `${GROUP_SELECT} WHERE g.coach_id = ? AND g.end_at >= ? ORDER BY g.start_at, g.id`,
+      coachId,
+      from,
+    );
+    return rows.map(toGroup);
   }
 
   /** The participants' appointments of a group session, by name. */
-  childrenOf(groupId: string): Appointment[] {
-    return this.#children.all(groupId).map(toAppointment);
+  async childrenOf(groupId: string): Promise<Appointment[]> {
+    // NULLS FIRST: the order SQLite gives an accompaniment without learner, on PostgreSQL too.
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE a.group_id = ? ORDER BY l.name NULLS FIRST, a.id`,
+      groupId,
+    );
+    return rows.map(toAppointment);
   }
 
-  #insertChild(group: NewGroup, child: NewGroupChild, start: number, now: number): void {
-    this.#insert.run(
+  async #insertChild(group: NewGroup, child: NewGroupChild, start: number, now: number): Promise<void> {
+    await this.#sql.run(
+      INSERT,
       child.id,
       child.accompanimentId,
       group.coachId,
@@ -462,18 +394,25 @@ export class Appointments {
       group.typeLabel,
       group.id,
     );
-    this.#change.run(child.id, 'booked', group.createdBy, now, null, null, start, null, null);
+    await this.#sql.run(CHANGE, child.id, 'booked', group.createdBy, now, null, null, start, null, null);
   }
 
   /**
    * Books a group session: the group row and one appointment per participant's accompaniment, in one
    * transaction, unless the coach's time is taken (the group counts once, SCHED14).
    */
-  bookGroup(group: NewGroup, children: readonly NewGroupChild[], now: number): AppointmentGroup | 'taken' {
+  async bookGroup(
+    group: NewGroup,
+    children: readonly NewGroupChild[],
+    now: number,
+  ): Promise<AppointmentGroup | 'taken'> {
     const end = group.start + group.durationMinutes * MINUTE;
-    return transaction(this.#db, () => {
-      if (this.busy(group.coachId, group.start, end).length > 0) return 'taken';
-      this.#insertGroup.run(
+    return this.#sql.transaction(async () => {
+      if ((await this.busy(group.coachId, group.start, end)).length > 0) return 'taken';
+      await this.#sql.run(
+        `INSERT INTO appointment_groups (id, workshop_id, coach_id, start_at, end_at, duration_minutes, mode,
+                                         location, type_label, status, created_by, created_at, updated_at, sequence)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, 0)`,
         group.id,
         group.workshopId,
         group.coachId,
@@ -487,52 +426,78 @@ export class Appointments {
         now,
         now,
       );
-      for (const child of children) this.#insertChild(group, child, group.start, now);
-      return this.findGroup(group.id)!;
+      for (const child of children) await this.#insertChild(group, child, group.start, now);
+      return (await this.findGroup(group.id))!;
     });
   }
 
   /** Moves a booked group session and its participants' booked appointments, unless the new time is taken. */
-  moveGroup(
+  async moveGroup(
     group: AppointmentGroup,
     start: number,
     byUserId: string,
     reason: string,
     now: number,
-  ): 'moved' | 'taken' | 'not-booked' {
+  ): Promise<'moved' | 'taken' | 'not-booked'> {
     const end = start + group.durationMinutes * MINUTE;
-    return transaction(this.#db, () => {
-      if (this.busy(group.coach.id, start, end, '', group.id).length > 0) return 'taken';
-      if (Number(this.#moveGroup.run(start, end, now, group.id).changes) !== 1) return 'not-booked';
-      for (const child of this.childrenOf(group.id)) {
-        if (Number(this.#move.run(start, end, now, child.id).changes) !== 1) continue;
-        this.#change.run(child.id, 'moved', byUserId, now, reason, child.start, start, null, null);
+    return this.#sql.transaction(async () => {
+      if ((await this.busy(group.coach.id, start, end, '', group.id)).length > 0) return 'taken';
+      const moved = await this.#sql.run(
+        `UPDATE appointment_groups SET start_at = ?, end_at = ?, sequence = sequence + 1, updated_at = ?
+          WHERE id = ? AND status = 'booked'`,
+        start,
+        end,
+        now,
+        group.id,
+      );
+      if (moved.changes !== 1) return 'not-booked';
+      for (const child of await this.childrenOf(group.id)) {
+        if ((await this.#sql.run(MOVE, start, end, now, child.id)).changes !== 1) continue;
+        await this.#sql.run(CHANGE, child.id, 'moved', byUserId, now, reason, child.start, start, null, null);
       }
       return 'moved';
     });
   }
 
   /** Cancels a booked group session and every participant's appointment still booked; answers those. */
-  cancelGroup(group: AppointmentGroup, byUserId: string, reason: string, now: number): string[] | null {
-    return transaction(this.#db, () => {
-      if (Number(this.#cancelGroup.run(reason, now, group.id).changes) !== 1) return null;
+  async cancelGroup(
+    group: AppointmentGroup,
+    byUserId: string,
+    reason: string,
+    now: number,
+  ): Promise<string[] | null> {
+    return this.#sql.transaction(async () => {
+      const changed = await this.#sql.run(
+        `UPDATE appointment_groups SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1,
+                updated_at = ?
+          WHERE id = ? AND status = 'booked'`,
+        reason,
+        now,
+        group.id,
+      );
+      if (changed.changes !== 1) return null;
       const cancelled: string[] = [];
-      for (const child of this.childrenOf(group.id))
-        if (this.cancel(child.id, byUserId, reason, now)) cancelled.push(child.id);
+      for (const child of await this.childrenOf(group.id))
+        if (await this.cancel(child.id, byUserId, reason, now)) cancelled.push(child.id);
       return cancelled;
     });
   }
 
   /** Records a group session as held, with each participant's counted minutes, in one transaction. */
-  markGroupHeld(
+  async markGroupHeld(
     group: AppointmentGroup,
     children: readonly HeldChild[],
     input: { byUserId: string; reason: string | null; now: number },
-  ): boolean {
-    return transaction(this.#db, () => {
-      if (Number(this.#heldGroup.run(input.now, group.id).changes) !== 1) return false;
+  ): Promise<boolean> {
+    return this.#sql.transaction(async () => {
+      const changed = await this.#sql.run(
+        `UPDATE appointment_groups SET status = 'held', updated_at = ? WHERE id = ? AND status = 'booked'`,
+        input.now,
+        group.id,
+      );
+      if (changed.changes !== 1) return false;
       for (const child of children)
-        this.markHeld(child.appointment, {
+        await this.markHeld(child.appointment, {
           minutes: child.minutes,
           phase: child.phase,
           byUserId: input.byUserId,
@@ -547,16 +512,25 @@ export class Appointments {
    * A participant added to a workshop joins its group sessions to come: one appointment each for their
    * accompaniment. Answers how many.
    */
-  joinUpcomingGroups(
+  async joinUpcomingGroups(
     workshopId: string,
     child: { accompanimentId: string; phase: string | null; newId: () => string },
     byUserId: string,
     now: number,
-  ): number {
-    return transaction(this.#db, () => {
-      const groups = this.#groupsToJoin.all(workshopId, now, child.accompanimentId).map(toGroup);
+  ): Promise<number> {
+    return this.#sql.transaction(async () => {
+      const rows = await this.#sql.all(
+        `${GROUP_SELECT} WHERE g.workshop_id = ?1 AND g.status = 'booked' AND g.start_at > ?2
+            AND NOT EXISTS (SELECT 1 FROM appointments a
+                             WHERE a.group_id = g.id AND a.accompaniment_id = ?3 AND a.status <> 'cancelled')
+          ORDER BY g.start_at, g.id`,
+        workshopId,
+        now,
+        child.accompanimentId,
+      );
+      const groups = rows.map(toGroup);
       for (const g of groups)
-        this.#insertChild(
+        await this.#insertChild(
           {
             id: g.id,
             workshopId: g.workshopId,
@@ -577,48 +551,89 @@ export class Appointments {
   }
 
   /** A participant removed from a workshop leaves its group sessions to come (cancelled with the reason). */
-  leaveUpcomingGroups(workshopId: string, learnerId: string, byUserId: string, reason: string, now: number) {
-    return transaction(this.#db, () => {
-      const ids = this.#childrenToLeave.all(workshopId, learnerId, now).map((row) => text(row, 'id'));
-      for (const id of ids) this.cancel(id, byUserId, reason, now);
+  async leaveUpcomingGroups(
+    workshopId: string,
+    learnerId: string,
+    byUserId: string,
+    reason: string,
+    now: number,
+  ): Promise<number> {
+    return this.#sql.transaction(async () => {
+      const rows = await this.#sql.all(
+        `SELECT a.id FROM appointments a
+           JOIN appointment_groups g ON g.id = a.group_id
+           JOIN accompaniments acc ON acc.id = a.accompaniment_id
+          WHERE g.workshop_id = ? AND acc.learner_id = ? AND a.status = 'booked' AND a.start_at > ?`,
+        workshopId,
+        learnerId,
+        now,
+      );
+      const ids = rows.map((row) => text(row, 'id'));
+      for (const id of ids) await this.cancel(id, byUserId, reason, now);
       return ids.length;
     });
   }
 
   /** Moves a booked appointment (same duration) unless the new slot is taken. */
-  move(
+  async move(
     appointment: Appointment,
     start: number,
     byUserId: string,
     reason: string,
     now: number,
-  ): 'moved' | 'taken' | 'not-booked' {
+  ): Promise<'moved' | 'taken' | 'not-booked'> {
     const end = start + appointment.durationMinutes * MINUTE;
-    return transaction(this.#db, () => {
-      if (this.busy(appointment.coach.id, start, end, appointment.id).length > 0) return 'taken';
-      if (Number(this.#move.run(start, end, now, appointment.id).changes) !== 1) return 'not-booked';
-      this.#change.run(appointment.id, 'moved', byUserId, now, reason, appointment.start, start, null, null);
+    return this.#sql.transaction(async () => {
+      if ((await this.busy(appointment.coach.id, start, end, appointment.id)).length > 0) return 'taken';
+      if ((await this.#sql.run(MOVE, start, end, now, appointment.id)).changes !== 1) return 'not-booked';
+      await this.#sql.run(
+        CHANGE,
+        appointment.id,
+        'moved',
+        byUserId,
+        now,
+        reason,
+        appointment.start,
+        start,
+        null,
+        null,
+      );
       return 'moved';
     });
   }
 
-  cancel(id: string, byUserId: string, reason: string, now: number): boolean {
-    return transaction(this.#db, () => {
-      if (Number(this.#cancel.run(reason, now, id).changes) !== 1) return false;
-      this.#change.run(id, 'cancelled', byUserId, now, reason, null, null, null, null);
+  async cancel(id: string, byUserId: string, reason: string, now: number): Promise<boolean> {
+    return this.#sql.transaction(async () => {
+      const changed = await this.#sql.run(
+        `UPDATE appointments SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1, updated_at = ?
+          WHERE id = ? AND status = 'booked'`,
+        reason,
+        now,
+        id,
+      );
+      if (changed.changes !== 1) return false;
+      await this.#sql.run(CHANGE, id, 'cancelled', byUserId, now, reason, null, null, null, null);
       return true;
     });
   }
 
   /** Records that the session took place, with the minutes that count (and why, when not as planned). */
-  markHeld(
+  async markHeld(
     appointment: Appointment,
     input: { minutes: number; phase: string | null; byUserId: string; reason: string | null; now: number },
-  ): boolean {
-    return transaction(this.#db, () => {
-      const changed = this.#held.run(input.minutes, input.phase, input.now, appointment.id).changes;
-      if (Number(changed) !== 1) return false;
-      this.#change.run(
+  ): Promise<boolean> {
+    return this.#sql.transaction(async () => {
+      const changed = await this.#sql.run(
+        `UPDATE appointments SET status = 'held', counted_minutes = ?, phase = ?, updated_at = ?
+          WHERE id = ? AND status = 'booked'`,
+        input.minutes,
+        input.phase,
+        input.now,
+        appointment.id,
+      );
+      if (changed.changes !== 1) return false;
+      await this.#sql.run(
+        CHANGE,
         appointment.id,
         'held',
         input.byUserId,
@@ -634,13 +649,20 @@ export class Appointments {
   }
 
   /** Changes a held session's counted minutes, kept in the history with the reason. */
-  adjustMinutes(
+  async adjustMinutes(
     appointment: Appointment,
     input: { minutes: number; byUserId: string; reason: string; now: number },
-  ): boolean {
-    return transaction(this.#db, () => {
-      if (Number(this.#minutes.run(input.minutes, input.now, appointment.id).changes) !== 1) return false;
-      this.#change.run(
+  ): Promise<boolean> {
+    return this.#sql.transaction(async () => {
+      const changed = await this.#sql.run(
+        `UPDATE appointments SET counted_minutes = ?, updated_at = ? WHERE id = ? AND status = 'held'`,
+        input.minutes,
+        input.now,
+        appointment.id,
+      );
+      if (changed.changes !== 1) return false;
+      await this.#sql.run(
+        CHANGE,
         appointment.id,
         'duration',
         input.byUserId,
@@ -655,8 +677,15 @@ export class Appointments {
     });
   }
 
-  changes(id: string): AppointmentChange[] {
-    return this.#changes.all(id).map((row) => ({
+  async changes(id: string): Promise<AppointmentChange[]> {
+    const rows = await this.#sql.all(
+      `SELECT ch.kind, ch.at, ch.reason, ch.from_start, ch.to_start, ch.minutes, ch.previous_minutes,
+              u.id AS user_id, u.name AS user_name
+         FROM appointment_changes ch JOIN users u ON u.id = ch.by_user_id
+        WHERE ch.appointment_id = ? ORDER BY ch.id`,
+      id,
+    );
+    return rows.map((row) => ({
       kind: text(row, 'kind') as ChangeKind,
       at: int(row, 'at'),
       by: { id: text(row, 'user_id'), name: text(row, 'user_name') },
@@ -669,16 +698,28 @@ export class Appointments {
   }
 
   /** The held sessions of an accompaniment (the provider time, SCHED7). */
-  heldSessions(accompanimentId: string): { id: string; countedMinutes: number; phase: string | null }[] {
-    return this.#heldFor.all(accompanimentId).map((row) => ({
+  async heldSessions(
+    accompanimentId: string,
+  ): Promise<{ id: string; countedMinutes: number; phase: string | null }[]> {
+    const rows = await this.#sql.all(
+      `SELECT id, counted_minutes, phase FROM appointments
+        WHERE accompaniment_id = ? AND status = 'held' ORDER BY start_at, id`,
+      accompanimentId,
+    );
+    return rows.map((row) => ({
       id: text(row, 'id'),
       countedMinutes: intOrNull(row, 'counted_minutes') ?? 0,
       phase: textOrNull(row, 'phase'),
     }));
   }
 
-  calls(appointmentId: string): CallPresence[] {
-    return this.#calls.all(appointmentId).map((row) => ({
+  async calls(appointmentId: string): Promise<CallPresence[]> {
+    const rows = await this.#sql.all(
+      `SELECT k.user_id, u.name, k.joined_at, k.left_at FROM call_log k JOIN users u ON u.id = k.user_id
+        WHERE k.appointment_id = ? ORDER BY k.id`,
+      appointmentId,
+    );
+    return rows.map((row) => ({
       userId: text(row, 'user_id'),
       name: text(row, 'name'),
       joinedAt: int(row, 'joined_at'),
@@ -687,35 +728,47 @@ export class Appointments {
   }
 
   /** Logs someone joining the call; answers the log row to close when they leave. */
-  callJoined(appointmentId: string, userId: string, at: number): number {
-    return Number(this.#joined.run(appointmentId, userId, at).lastInsertRowid);
+  async callJoined(appointmentId: string, userId: string, at: number): Promise<number> {
+    const row = await this.#sql.get(
+      'INSERT INTO call_log (appointment_id, user_id, joined_at) VALUES (?, ?, ?) RETURNING id',
+      appointmentId,
+      userId,
+      at,
+    );
+    return int(row!, 'id');
   }
 
-  callLeft(logId: number, at: number): void {
-    this.#left.run(at, logId);
+  async callLeft(logId: number, at: number): Promise<void> {
+    await this.#sql.run('UPDATE call_log SET left_at = ? WHERE id = ? AND left_at IS NULL', at, logId);
   }
 
   /** At startup: presences left open by a stopped server end now (nobody can still be connected). */
-  closeOpenCalls(at: number): number {
-    return Number(this.#closeCalls.run(at).changes);
+  async closeOpenCalls(at: number): Promise<number> {
+    return (await this.#sql.run('UPDATE call_log SET left_at = ? WHERE left_at IS NULL', at)).changes;
   }
 
   /** Booked appointments whose reminder is due at `now` and not yet sent to one of their people. */
-  dueReminders(now: number, defaults: { reminderHours: number; timeZone: string }): DueReminder[] {
+  async dueReminders(
+    now: number,
+    defaults: { reminderHours: number; timeZone: string },
+  ): Promise<DueReminder[]> {
     const out: DueReminder[] = [];
     // The coach of a group session is reminded once for the group, not once per participant.
     const coachOfGroup = new Set<string>();
-    for (const row of this.#due.all(now, defaults.reminderHours, defaults.timeZone)) {
+    for (const row of await this.#sql.all(DUE, now, defaults.reminderHours, defaults.timeZone)) {
       const appointment = toAppointment(row);
-      const done = new Set(
-        this.#reminded.all(appointment.id, appointment.start).map((r) => text(r, 'user_id')),
+      const reminded = await this.#sql.all(
+        'SELECT user_id FROM appointment_reminders WHERE appointment_id = ? AND start_at = ?',
+        appointment.id,
+        appointment.start,
       );
+      const done = new Set(reminded.map((r) => text(r, 'user_id')));
       const group = appointment.group?.id;
       if (group) {
         const key = `${group}@${appointment.start}`;
         if (
           coachOfGroup.has(key) ||
-          this.#groupReminded.get(group, appointment.coach.id, appointment.start) !== undefined
+          (await this.#groupReminded(group, appointment.coach.id, appointment.start))
         )
           done.add(appointment.coach.id);
         coachOfGroup.add(key);
@@ -730,7 +783,26 @@ export class Appointments {
     return out;
   }
 
-  reminderSent(appointmentId: string, userId: string, startAt: number, at: number): void {
-    this.#reminderSent.run(appointmentId, userId, startAt, at);
+  /** True when that person was already reminded of the group session at this start, through any participant. */
+  async #groupReminded(groupId: string, userId: string, startAt: number): Promise<boolean> {
+    const row = await this.#sql.get(
+      `SELECT 1 AS one FROM appointment_reminders r JOIN appointments s ON s.id = r.appointment_id
+        WHERE s.group_id = ? AND r.user_id = ? AND r.start_at = ? LIMIT 1`,
+      groupId,
+      userId,
+      startAt,
+    );
+    return row !== undefined;
+  }
+
+  async reminderSent(appointmentId: string, userId: string, startAt: number, at: number): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO appointment_reminders (appointment_id, user_id, start_at, sent_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      appointmentId,
+      userId,
+      startAt,
+      at,
+    );
   }
 }

@@ -1,4 +1,3 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   GENESIS_HASH,
   chainHash,
@@ -7,8 +6,8 @@ import {
   type ChainedRecord,
   type HalfDay,
 } from '../scheduling/chain.ts';
-import { transaction } from './db.ts';
 import { int, intOrNull, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 export interface AttendanceRecord extends ChainedRecord {
   name: string;
@@ -41,53 +40,50 @@ function toRecord(row: Row): AttendanceRecord {
   };
 }
 
+const INSERT = `
+  INSERT INTO attendance (accompaniment_id, seq, appointment_id, user_id, role, half_day, method, signature,
+                          device_at, received_at, corrects_seq, reason, prev_hash, hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * The attendance sheet (SCHED8): append-only (triggers refuse UPDATE and DELETE), numbered and hash-chained
- * per accompaniment. The next number and the previous hash are read and the row written in one
- * `BEGIN IMMEDIATE` transaction, so two signatures arriving together cannot take the same place.
+ * per accompaniment. The next number and the previous hash are read and the row written in one transaction
+ * (`BEGIN IMMEDIATE` on SQLite, SERIALIZABLE and retried on PostgreSQL), so two signatures arriving together
+ * cannot take the same place.
  */
 export class AttendanceLog {
-  readonly #db: DatabaseSync;
-  readonly #last: StatementSync;
-  readonly #insert: StatementSync;
-  readonly #signed: StatementSync;
-  readonly #forAccompaniment: StatementSync;
-  readonly #forAppointment: StatementSync;
-  readonly #find: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#db = db;
-    this.#last = db.prepare(
-      'SELECT seq, hash FROM attendance WHERE accompaniment_id = ? ORDER BY seq DESC LIMIT 1',
-    );
-    this.#insert = db.prepare(
-      `INSERT INTO attendance (accompaniment_id, seq, appointment_id, user_id, role, half_day, method, signature,
-                               device_at, received_at, corrects_seq, reason, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#signed = db.prepare(
-      `SELECT 1 AS one FROM attendance
-        WHERE appointment_id = ? AND user_id = ? AND half_day = ? AND corrects_seq IS NULL`,
-    );
-    this.#forAccompaniment = db.prepare(`${SELECT} WHERE t.accompaniment_id = ? ORDER BY t.seq`);
-    this.#forAppointment = db.prepare(`${SELECT} WHERE t.appointment_id = ? ORDER BY t.seq`);
-    this.#find = db.prepare(`${SELECT} WHERE t.accompaniment_id = ? AND t.seq = ?`);
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /**
    * Appends a record at the end of its accompaniment's chain. A signature (not a correction) is refused as
    * 'already-signed' when that person already signed that half-day of that appointment.
    */
-  append(input: NewAttendance): ChainedRecord | 'already-signed' {
-    return transaction(this.#db, () => {
-      if (input.correctsSeq === null && this.#signed.get(input.appointmentId, input.userId, input.halfDay))
-        return 'already-signed';
-      const last = this.#last.get(input.accompanimentId);
+  async append(input: NewAttendance): Promise<ChainedRecord | 'already-signed'> {
+    return this.#sql.transaction(async () => {
+      if (input.correctsSeq === null) {
+        const signed = await this.#sql.get(
+          `SELECT 1 AS one FROM attendance
+            WHERE appointment_id = ? AND user_id = ? AND half_day = ? AND corrects_seq IS NULL`,
+          input.appointmentId,
+          input.userId,
+          input.halfDay,
+        );
+        if (signed) return 'already-signed';
+      }
+      const last = await this.#sql.get(
+        'SELECT seq, hash FROM attendance WHERE accompaniment_id = ? ORDER BY seq DESC LIMIT 1',
+        input.accompanimentId,
+      );
       const seq = last ? int(last, 'seq') + 1 : 1;
       const prevHash = last ? text(last, 'hash') : GENESIS_HASH;
       const fields: AttendanceFields = { ...input, seq };
       const hash = chainHash(prevHash, fields);
-      this.#insert.run(
+      await this.#sql.run(
+        INSERT,
         fields.accompanimentId,
         seq,
         fields.appointmentId,
@@ -107,16 +103,24 @@ export class AttendanceLog {
     });
   }
 
-  listForAccompaniment(accompanimentId: string): AttendanceRecord[] {
-    return this.#forAccompaniment.all(accompanimentId).map(toRecord);
+  async listForAccompaniment(accompanimentId: string): Promise<AttendanceRecord[]> {
+    return (
+      await this.#sql.all(`${SELECT} WHERE t.accompaniment_id = ? ORDER BY t.seq`, accompanimentId)
+    ).map(toRecord);
   }
 
-  listForAppointment(appointmentId: string): AttendanceRecord[] {
-    return this.#forAppointment.all(appointmentId).map(toRecord);
+  async listForAppointment(appointmentId: string): Promise<AttendanceRecord[]> {
+    return (await this.#sql.all(`${SELECT} WHERE t.appointment_id = ? ORDER BY t.seq`, appointmentId)).map(
+      toRecord,
+    );
   }
 
-  find(accompanimentId: string, seq: number): AttendanceRecord | null {
-    const row = this.#find.get(accompanimentId, seq);
+  async find(accompanimentId: string, seq: number): Promise<AttendanceRecord | null> {
+    const row = await this.#sql.get(
+      `${SELECT} WHERE t.accompaniment_id = ? AND t.seq = ?`,
+      accompanimentId,
+      seq,
+    );
     return row ? toRecord(row) : null;
   }
 }

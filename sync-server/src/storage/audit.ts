@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** What the audit log records (AUDIT2); the codes are stable, the summaries are French. */
 export const AUDIT_ACTIONS = [
@@ -65,65 +65,55 @@ export const SUMMARY_MAX = 300;
  * so anonymising an account (RGPD4) anonymises its entries without touching them.
  */
 export class AuditLog {
-  readonly #insert: StatementSync;
-  readonly #accompanimentOrg: StatementSync;
-  readonly #userOrg: StatementSync;
-  readonly #learnerOrgs: StatementSync;
-  readonly #list: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT INTO audit_log (organisation_id, at, actor_id, action, target_type, target_id, summary)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    // A coach's organisation is their oldest membership, as `Organisations.membershipOf` picks it.
-    this.#accompanimentOrg = db.prepare(
-      `SELECT m.organisation_id AS org FROM accompaniments a JOIN memberships m ON m.user_id = a.coach_id
-        WHERE a.id = ? ORDER BY m.created_at, m.organisation_id LIMIT 1`,
-    );
-    this.#userOrg = db.prepare(
-      'SELECT organisation_id AS org FROM memberships WHERE user_id = ? ORDER BY created_at, organisation_id LIMIT 1',
-    );
-    this.#learnerOrgs = db.prepare(
-      `SELECT DISTINCT (SELECT m.organisation_id FROM memberships m WHERE m.user_id = a.coach_id
-                         ORDER BY m.created_at, m.organisation_id LIMIT 1) AS org
-         FROM accompaniments a WHERE a.learner_id = ?`,
-    );
-    this.#list = db.prepare(
-      `SELECT l.seq, l.organisation_id, l.at, l.action, l.target_type, l.target_id, l.summary,
-              u.id AS actor_id, u.name AS actor_name
-         FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
-        WHERE l.organisation_id = ?1 AND l.at >= ?2 AND l.at < ?3 AND (?4 IS NULL OR l.actor_id = ?4)
-        ORDER BY l.seq DESC LIMIT ?5`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** The organisations that keep an entry: the accompaniment's, the given one, or the actor's. */
-  #organisations(input: AuditInput): (string | null)[] {
+  async #organisations(input: AuditInput): Promise<(string | null)[]> {
     if (input.organisationId !== undefined) return [input.organisationId];
     if (input.accompanimentId) {
-      const org = textOrNull(this.#accompanimentOrg.get(input.accompanimentId) ?? {}, 'org');
+      // A coach's organisation is their oldest membership, as `Organisations.membershipOf` picks it.
+      const row = await this.#sql.get(
+        `SELECT m.organisation_id AS org FROM accompaniments a JOIN memberships m ON m.user_id = a.coach_id
+          WHERE a.id = ? ORDER BY m.created_at, m.organisation_id LIMIT 1`,
+        input.accompanimentId,
+      );
+      const org = textOrNull(row ?? {}, 'org');
       if (org) return [org];
     }
     if (input.actorId) {
-      const own = textOrNull(this.#userOrg.get(input.actorId) ?? {}, 'org');
+      const row = await this.#sql.get(
+        'SELECT organisation_id AS org FROM memberships WHERE user_id = ? ORDER BY created_at, organisation_id LIMIT 1',
+        input.actorId,
+      );
+      const own = textOrNull(row ?? {}, 'org');
       if (own) return [own];
       // A learner belongs to no organisation: each organisation accompanying them keeps the entry.
-      const orgs = this.#learnerOrgs
-        .all(input.actorId)
-        .map((row) => textOrNull(row, 'org'))
-        .filter((org): org is string => org !== null);
+      const rows = await this.#sql.all(
+        `SELECT DISTINCT (SELECT m.organisation_id FROM memberships m WHERE m.user_id = a.coach_id
+                           ORDER BY m.created_at, m.organisation_id LIMIT 1) AS org
+           FROM accompaniments a WHERE a.learner_id = ?`,
+        input.actorId,
+      );
+      const orgs = rows.map((r) => textOrNull(r, 'org')).filter((org): org is string => org !== null);
       if (orgs.length > 0) return orgs;
     }
     return [null];
   }
 
   /** Appends the entry (one row per organisation concerned); returns the rows' numbers. */
-  record(input: AuditInput): number[] {
+  async record(input: AuditInput): Promise<number[]> {
     const summary = input.summary.replace(/\s+/g, ' ').trim().slice(0, SUMMARY_MAX);
-    return this.#organisations(input).map((org) =>
-      Number(
-        this.#insert.run(
+    // One transaction (joining the caller's): every organisation concerned gets the entry, or none.
+    return this.#sql.transaction(async () => {
+      const seqs: number[] = [];
+      for (const org of await this.#organisations(input)) {
+        const row = await this.#sql.get(
+          `INSERT INTO audit_log (organisation_id, at, actor_id, action, target_type, target_id, summary)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
           org,
           input.at,
           input.actorId,
@@ -131,19 +121,32 @@ export class AuditLog {
           input.targetType,
           input.targetId,
           summary,
-        ).lastInsertRowid,
-      ),
-    );
+        );
+        seqs.push(int(row!, 'seq'));
+      }
+      return seqs;
+    });
   }
 
   /** An organisation's entries in [from, to), newest first, optionally of one actor. */
-  list(
+  async list(
     organisationId: string,
     filter: { from: number; to: number; actorId?: string | null; limit?: number },
-  ): AuditEntry[] {
-    return this.#list
-      .all(organisationId, filter.from, filter.to, filter.actorId ?? null, filter.limit ?? 1000)
-      .map(toEntry);
+  ): Promise<AuditEntry[]> {
+    const rows = await this.#sql.all(
+      `SELECT l.seq, l.organisation_id, l.at, l.action, l.target_type, l.target_id, l.summary,
+              u.id AS actor_id, u.name AS actor_name
+         FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+        WHERE l.organisation_id = ?1 AND l.at >= ?2 AND l.at < ?3
+          AND (CAST(?4 AS TEXT) IS NULL OR l.actor_id = ?4)
+        ORDER BY l.seq DESC LIMIT ?5`,
+      organisationId,
+      filter.from,
+      filter.to,
+      filter.actorId ?? null,
+      filter.limit ?? 1000,
+    );
+    return rows.map(toEntry);
   }
 }
 

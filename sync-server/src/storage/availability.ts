@@ -1,8 +1,8 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { DEFAULT_APPOINTMENT_TYPES, type AppointmentType } from '../scheduling/appointment-types.ts';
 import type { Availability, AvailabilityException, WeeklyRange } from '../scheduling/availability.ts';
 import { DEFAULT_TIME_ZONE } from '../scheduling/zoned.ts';
 import { int, text } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 export const DEFAULT_REMINDER_HOURS = 24;
 
@@ -23,32 +23,18 @@ export const DEFAULT_AVAILABILITY: CoachAvailability = {
  * values were checked before.
  */
 export class Availabilities {
-  readonly #get: StatementSync;
-  readonly #put: StatementSync;
-  readonly #types: StatementSync;
-  readonly #putTypes: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#get = db.prepare(
-      'SELECT time_zone, weekly, exceptions, reminder_hours FROM availabilities WHERE coach_id = ?',
-    );
-    this.#put = db.prepare(
-      `INSERT INTO availabilities (coach_id, time_zone, weekly, exceptions, reminder_hours, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (coach_id) DO UPDATE SET time_zone = excluded.time_zone, weekly = excluded.weekly,
-         exceptions = excluded.exceptions, reminder_hours = excluded.reminder_hours,
-         updated_at = excluded.updated_at`,
-    );
-    this.#types = db.prepare('SELECT types FROM appointment_types WHERE coach_id = ?');
-    this.#putTypes = db.prepare(
-      `INSERT INTO appointment_types (coach_id, types, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (coach_id) DO UPDATE SET types = excluded.types, updated_at = excluded.updated_at`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** The coach's availability, or the defaults (Paris, nothing open, reminders 24 h before). */
-  get(coachId: string): CoachAvailability {
-    const row = this.#get.get(coachId);
+  async get(coachId: string): Promise<CoachAvailability> {
+    const row = await this.#sql.get(
+      'SELECT time_zone, weekly, exceptions, reminder_hours FROM availabilities WHERE coach_id = ?',
+      coachId,
+    );
     if (!row) return { ...DEFAULT_AVAILABILITY, weekly: [], exceptions: [] };
     return {
       timeZone: text(row, 'time_zone'),
@@ -58,8 +44,13 @@ export class Availabilities {
     };
   }
 
-  put(coachId: string, value: CoachAvailability, now: number): void {
-    this.#put.run(
+  async put(coachId: string, value: CoachAvailability, now: number): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO availabilities (coach_id, time_zone, weekly, exceptions, reminder_hours, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (coach_id) DO UPDATE SET time_zone = excluded.time_zone, weekly = excluded.weekly,
+         exceptions = excluded.exceptions, reminder_hours = excluded.reminder_hours,
+         updated_at = excluded.updated_at`,
       coachId,
       value.timeZone,
       JSON.stringify(value.weekly),
@@ -70,13 +61,19 @@ export class Availabilities {
   }
 
   /** The coach's appointment types, or the default one (an individual hour by video). */
-  types(coachId: string): AppointmentType[] {
-    const row = this.#types.get(coachId);
+  async types(coachId: string): Promise<AppointmentType[]> {
+    const row = await this.#sql.get('SELECT types FROM appointment_types WHERE coach_id = ?', coachId);
     if (!row) return DEFAULT_APPOINTMENT_TYPES.map((t) => ({ ...t }));
     return JSON.parse(text(row, 'types')) as AppointmentType[];
   }
 
-  putTypes(coachId: string, types: readonly AppointmentType[], now: number): void {
-    this.#putTypes.run(coachId, JSON.stringify(types), now);
+  async putTypes(coachId: string, types: readonly AppointmentType[], now: number): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO appointment_types (coach_id, types, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (coach_id) DO UPDATE SET types = excluded.types, updated_at = excluded.updated_at`,
+      coachId,
+      JSON.stringify(types),
+      now,
+    );
   }
 }

@@ -17,13 +17,13 @@ function open(): { storage: Storage; file: string } {
 }
 
 const pragma = (storage: Storage, sql: string): Record<string, unknown> =>
-  storage.db.prepare(sql).get() ?? {};
+  storage.sqlite!.prepare(sql).get() ?? {};
 
 /** Appends `n` updates, one transaction each, spread over many documents (so over many pages). */
-function write(storage: Storage, n: number, from = 0): void {
+async function write(storage: Storage, n: number, from = 0): Promise<void> {
   const data = new Uint8Array(64).fill(7);
   for (let i = from; i < from + n; i++)
-    storage.transaction(() => storage.docs.append(`acc:doc-${i % 300}:shared`, data));
+    await storage.transaction(() => storage.docs.append(`acc:doc-${i % 300}:shared`, data));
 }
 
 async function until(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -37,39 +37,39 @@ async function until(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
 describe('checkpointer', () => {
   it('[PERSIST3] the main connection never checkpoints; a worker copies the WAL back into the database', async () => {
     const { storage, file } = open();
-    const checkpointer = new Checkpointer(storage.db, memoryLogger(), 20);
+    const checkpointer = new Checkpointer(storage.sqlite!, memoryLogger(), 20);
     try {
       expect(pragma(storage, 'PRAGMA wal_autocheckpoint')['wal_autocheckpoint']).toBe(0);
       const before = statSync(file).size;
-      write(storage, 3000);
+      await write(storage, 3000);
       // Only the worker writes the database file itself: it grows while this thread just waits.
       await until(() => statSync(file).size > before);
       // Everything stays readable and in order through this connection.
-      expect(storage.docs.count('acc:doc-0:shared')).toBe(10);
+      expect(await storage.docs.count('acc:doc-0:shared')).toBe(10);
     } finally {
       await checkpointer.close();
     }
     expect(pragma(storage, 'PRAGMA wal_autocheckpoint')['wal_autocheckpoint']).toBe(1000);
-    storage.close();
+    await storage.close();
   });
 
   it('[PERSIST3] under writes that never pause, the WAL still starts over and stays bounded', async () => {
     const { storage, file } = open();
-    const checkpointer = new Checkpointer(storage.db, memoryLogger(), 20);
+    const checkpointer = new Checkpointer(storage.sqlite!, memoryLogger(), 20);
     await checkpointer.ready;
     try {
       // ~15,000 commits of 2–3 pages each: without ever starting over, the WAL would pass 100 MiB.
       for (let i = 0; i < 15_000; i += 50) {
-        write(storage, 50, i);
+        await write(storage, 50, i);
         // What the group commit does after each flush; then a short wait, for the worker's reports.
         checkpointer.afterFlush();
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
       expect(statSync(`${file}-wal`).size).toBeLessThan(40 * 1024 * 1024);
-      expect(storage.docs.count('acc:doc-0:shared')).toBe(50);
+      expect(await storage.docs.count('acc:doc-0:shared')).toBe(50);
     } finally {
       await checkpointer.close();
-      storage.close();
+      await storage.close();
     }
   });
 
@@ -81,6 +81,6 @@ describe('checkpointer', () => {
     checkpointer.afterFlush();
     await checkpointer.close();
     memory.close();
-    storage.close();
+    await storage.close();
   });
 });

@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { text } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /**
  * Co-referents (REPORT2): coaches of the organisation who share the coach's access to one accompaniment.
@@ -7,32 +7,41 @@ import { text } from './rows.ts';
  * only written by the organisation's manager.
  */
 export class CoReferents {
-  readonly #add: StatementSync;
-  readonly #remove: StatementSync;
-  readonly #list: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#add = db.prepare(
-      `INSERT OR IGNORE INTO co_referents (accompaniment_id, coach_id, added_by, added_at) VALUES (?, ?, ?, ?)`,
-    );
-    this.#remove = db.prepare('DELETE FROM co_referents WHERE accompaniment_id = ? AND coach_id = ?');
-    this.#list = db.prepare(
-      `SELECT u.id, u.name FROM co_referents r JOIN users u ON u.id = r.coach_id
-        WHERE r.accompaniment_id = ? ORDER BY u.name, u.id`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** False when that coach already co-refers this accompaniment. */
-  add(accompanimentId: string, coachId: string, addedBy: string, now: number): boolean {
-    return Number(this.#add.run(accompanimentId, coachId, addedBy, now).changes) === 1;
+  async add(accompanimentId: string, coachId: string, addedBy: string, now: number): Promise<boolean> {
+    const { changes } = await this.#sql.run(
+      `INSERT INTO co_referents (accompaniment_id, coach_id, added_by, added_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      accompanimentId,
+      coachId,
+      addedBy,
+      now,
+    );
+    return changes === 1;
   }
 
   /** False when that coach did not co-refer it. */
-  remove(accompanimentId: string, coachId: string): boolean {
-    return Number(this.#remove.run(accompanimentId, coachId).changes) === 1;
+  async remove(accompanimentId: string, coachId: string): Promise<boolean> {
+    const { changes } = await this.#sql.run(
+      'DELETE FROM co_referents WHERE accompaniment_id = ? AND coach_id = ?',
+      accompanimentId,
+      coachId,
+    );
+    return changes === 1;
   }
 
-  list(accompanimentId: string): { id: string; name: string }[] {
-    return this.#list.all(accompanimentId).map((row) => ({ id: text(row, 'id'), name: text(row, 'name') }));
+  async list(accompanimentId: string): Promise<{ id: string; name: string }[]> {
+    const rows = await this.#sql.all(
+      `SELECT u.id, u.name FROM co_referents r JOIN users u ON u.id = r.coach_id
+        WHERE r.accompaniment_id = ? ORDER BY u.name, u.id`,
+      accompanimentId,
+    );
+    return rows.map((row) => ({ id: text(row, 'id'), name: text(row, 'name') }));
   }
 }

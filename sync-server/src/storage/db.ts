@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
+import type { PostgresSql } from './postgres-driver.ts';
+import { PG_MIGRATIONS } from './postgres-schema.ts';
 
 export type SynchronousMode = 'NORMAL' | 'FULL';
 
@@ -49,11 +51,8 @@ export function migrate(db: DatabaseSync): void {
   }
 }
 
-/**
- * Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT). `node:sqlite` is synchronous: when this
- * returns, the transaction is committed. Nested calls join the outer transaction.
- */
-export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+/** Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT); used by the migrations only. */
+function transaction<T>(db: DatabaseSync, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -63,5 +62,42 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
+  }
+}
+
+/** Serialises schema changes of instances starting together on one PostgreSQL (any constant will do). */
+const MIGRATION_LOCK = 7_261_002;
+
+/**
+ * Brings a PostgreSQL schema up to date with `PG_MIGRATIONS`, recorded in `schema_version`. Several
+ * instances may start at once: an advisory lock makes the others wait, then find nothing left to do.
+ */
+export async function migratePostgres(sql: PostgresSql): Promise<void> {
+  const client = await sql.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)');
+    const found = await client.query<{ version: number }>(
+      'SELECT max(version) AS version FROM schema_version',
+    );
+    const current = Number(found.rows[0]?.version ?? 0);
+    if (current > PG_MIGRATIONS.length)
+      throw new Error(
+        `La base de données (schéma ${current}) est plus récente que ce serveur (schéma ${PG_MIGRATIONS.length}).`,
+      );
+    for (let version = current + 1; version <= PG_MIGRATIONS.length; version++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(PG_MIGRATIONS[version - 1]!);
+        await client.query('INSERT INTO schema_version (version) VALUES ($1)', [version]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
   }
 }

@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 export interface FileRecord {
   id: string;
@@ -37,37 +37,16 @@ function toFile(row: Row): FileRecord {
 
 /** Metadata of uploaded files; the bytes live in `DATA_DIR/files/<id>`. */
 export class Files {
-  readonly #insert: StatementSync;
-  readonly #find: StatementSync;
-  readonly #sharedWithCoach: StatementSync;
-  readonly #grant: StatementSync;
-  readonly #grantedTo: StatementSync;
-  readonly #grantedToMember: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT INTO files (id, uploader_id, accompaniment_id, name, size, type, sha256, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#find = db.prepare('SELECT * FROM files WHERE id = ?');
-    // A library item of the uploader, shared, holding this file, seen by a coach of the uploader's organisation.
-    this.#sharedWithCoach = db.prepare(`SELECT EXISTS (
-      SELECT 1 FROM library_items i
-        JOIN memberships mo ON mo.user_id = i.owner_id
-        JOIN memberships mc ON mc.organisation_id = mo.organisation_id
-      WHERE i.file_id = ? AND i.owner_id = ? AND i.shared = 1 AND mc.user_id = ?) AS ok`);
-    this.#grant = db.prepare(
-      `INSERT OR IGNORE INTO file_grants (file_id, accompaniment_id, granted_at, granted_by)
-       VALUES (?, ?, ?, ?)`,
-    );
-    this.#grantedTo = db.prepare('SELECT file_id FROM file_grants WHERE accompaniment_id = ?');
-    this.#grantedToMember = db.prepare(`SELECT EXISTS (
-      SELECT 1 FROM file_grants g JOIN accompaniments a ON a.id = g.accompaniment_id
-      WHERE g.file_id = ? AND (a.coach_id = ? OR a.learner_id = ?)) AS ok`);
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
-  create(file: FileRecord): void {
-    this.#insert.run(
+  async create(file: FileRecord): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO files (id, uploader_id, accompaniment_id, name, size, type, sha256, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       file.id,
       file.uploaderId,
       file.accompanimentId,
@@ -79,31 +58,61 @@ export class Files {
     );
   }
 
-  find(id: string): FileRecord | null {
-    const row = this.#find.get(id);
+  async find(id: string): Promise<FileRecord | null> {
+    const row = await this.#sql.get('SELECT * FROM files WHERE id = ?', id);
     return row ? toFile(row) : null;
   }
 
   /** Whether a library file is in an item its uploader shares with an organisation `coachId` belongs to. */
-  isSharedWithCoach(file: FileRecord, coachId: string): boolean {
-    return this.#sharedWithCoach.get(file.id, file.uploaderId, coachId)?.['ok'] === 1;
+  async isSharedWithCoach(file: FileRecord, coachId: string): Promise<boolean> {
+    // A library item of the uploader, shared, holding this file, seen by a coach of the uploader's organisation.
+    const row = await this.#sql.get(
+      `SELECT CASE WHEN EXISTS (
+         SELECT 1 FROM library_items i
+           JOIN memberships mo ON mo.user_id = i.owner_id
+           JOIN memberships mc ON mc.organisation_id = mo.organisation_id
+         WHERE i.file_id = ? AND i.owner_id = ? AND i.shared = 1 AND mc.user_id = ?) THEN 1 ELSE 0 END AS ok`,
+      file.id,
+      file.uploaderId,
+      coachId,
+    );
+    return row?.['ok'] === 1;
   }
 
   /**
    * Records that a library file was copied into an accompaniment's pathway by its coach (FILE6); granting
    * twice keeps the first grant.
    */
-  grant(grants: readonly FileGrant[]): void {
-    for (const g of grants) this.#grant.run(g.fileId, g.accompanimentId, g.grantedAt, g.grantedBy);
+  async grant(grants: readonly FileGrant[]): Promise<void> {
+    for (const g of grants)
+      await this.#sql.run(
+        `INSERT INTO file_grants (file_id, accompaniment_id, granted_at, granted_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+        g.fileId,
+        g.accompanimentId,
+        g.grantedAt,
+        g.grantedBy,
+      );
   }
 
   /** The ids of the files granted to an accompaniment (FILE6). */
-  grantedTo(accompanimentId: string): Set<string> {
-    return new Set(this.#grantedTo.all(accompanimentId).map((row) => text(row, 'file_id')));
+  async grantedTo(accompanimentId: string): Promise<Set<string>> {
+    const rows = await this.#sql.all(
+      'SELECT file_id FROM file_grants WHERE accompaniment_id = ?',
+      accompanimentId,
+    );
+    return new Set(rows.map((row) => text(row, 'file_id')));
   }
 
   /** Whether `userId` is the coach or the learner of an accompaniment holding a grant for this file. */
-  isGrantedToMember(fileId: string, userId: string): boolean {
-    return this.#grantedToMember.get(fileId, userId, userId)?.['ok'] === 1;
+  async isGrantedToMember(fileId: string, userId: string): Promise<boolean> {
+    const row = await this.#sql.get(
+      `SELECT CASE WHEN EXISTS (
+         SELECT 1 FROM file_grants g JOIN accompaniments a ON a.id = g.accompaniment_id
+         WHERE g.file_id = ?1 AND (a.coach_id = ?2 OR a.learner_id = ?2)) THEN 1 ELSE 0 END AS ok`,
+      fileId,
+      userId,
+    );
+    return row?.['ok'] === 1;
   }
 }

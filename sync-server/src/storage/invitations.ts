@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { int, intOrNull, text, type Row } from './rows.ts';
+import { int, intOrNull, text } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** What every invitation link has, whatever it invites into (AUTH9, ORG3). */
 export interface InvitationBase {
@@ -25,30 +25,20 @@ export interface OrganisationInvitation extends InvitationBase {
  * Only the SHA-256 of the token is stored.
  */
 class InvitationTable {
-  readonly #insert: StatementSync;
-  readonly #find: StatementSync;
-  readonly #markUsed: StatementSync;
-  readonly #revokePending: StatementSync;
-  readonly #revokePendingFor: StatementSync;
+  readonly #sql: Sql;
+  readonly #table: string;
   readonly scope: string;
 
-  constructor(db: DatabaseSync, table: string, scope: string) {
+  constructor(sql: Sql, table: string, scope: string) {
+    this.#sql = sql;
+    this.#table = table;
     this.scope = scope;
-    this.#insert = db.prepare(
-      `INSERT INTO ${table} (token_hash, ${scope}, email, created_by, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    this.#find = db.prepare(`SELECT * FROM ${table} WHERE token_hash = ?`);
-    this.#markUsed = db.prepare(
-      `UPDATE ${table} SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL`,
-    );
-    const pending = `UPDATE ${table} SET revoked_at = ? WHERE ${scope} = ? AND used_at IS NULL AND revoked_at IS NULL`;
-    this.#revokePending = db.prepare(pending);
-    this.#revokePendingFor = db.prepare(`${pending} AND email = ?`);
   }
 
-  create(scopeId: string, input: Omit<InvitationBase, 'usedAt' | 'revokedAt'>): void {
-    this.#insert.run(
+  async create(scopeId: string, input: Omit<InvitationBase, 'usedAt' | 'revokedAt'>): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO ${this.#table} (token_hash, ${this.scope}, email, created_by, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
       input.tokenHash,
       scopeId,
       input.email,
@@ -58,8 +48,8 @@ class InvitationTable {
     );
   }
 
-  find(tokenHash: string): { base: InvitationBase; scopeId: string } | null {
-    const row: Row | undefined = this.#find.get(tokenHash);
+  async find(tokenHash: string): Promise<{ base: InvitationBase; scopeId: string } | null> {
+    const row = await this.#sql.get(`SELECT * FROM ${this.#table} WHERE token_hash = ?`, tokenHash);
     if (!row) return null;
     return {
       scopeId: text(row, this.scope),
@@ -75,13 +65,22 @@ class InvitationTable {
     };
   }
 
-  markUsed(tokenHash: string, userId: string, now: number): boolean {
-    return Number(this.#markUsed.run(now, userId, tokenHash).changes) === 1;
+  async markUsed(tokenHash: string, userId: string, now: number): Promise<boolean> {
+    const result = await this.#sql.run(
+      `UPDATE ${this.#table} SET used_at = ?, used_by = ?
+        WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL`,
+      now,
+      userId,
+      tokenHash,
+    );
+    return result.changes === 1;
   }
 
-  revokePending(scopeId: string, now: number, email?: string): void {
-    if (email === undefined) this.#revokePending.run(now, scopeId);
-    else this.#revokePendingFor.run(now, scopeId, email);
+  async revokePending(scopeId: string, now: number, email?: string): Promise<void> {
+    const pending = `UPDATE ${this.#table} SET revoked_at = ?
+                      WHERE ${this.scope} = ? AND used_at IS NULL AND revoked_at IS NULL`;
+    if (email === undefined) await this.#sql.run(pending, now, scopeId);
+    else await this.#sql.run(`${pending} AND email = ?`, now, scopeId, email);
   }
 }
 
@@ -89,50 +88,54 @@ class InvitationTable {
 export class Invitations {
   readonly #table: InvitationTable;
 
-  constructor(db: DatabaseSync) {
-    this.#table = new InvitationTable(db, 'invitations', 'accompaniment_id');
+  constructor(sql: Sql) {
+    this.#table = new InvitationTable(sql, 'invitations', 'accompaniment_id');
   }
 
-  create(input: Omit<Invitation, 'usedAt' | 'revokedAt'>): void {
-    this.#table.create(input.accompanimentId, input);
+  async create(input: Omit<Invitation, 'usedAt' | 'revokedAt'>): Promise<void> {
+    await this.#table.create(input.accompanimentId, input);
   }
 
-  find(tokenHash: string): Invitation | null {
-    const found = this.#table.find(tokenHash);
+  async find(tokenHash: string): Promise<Invitation | null> {
+    const found = await this.#table.find(tokenHash);
     return found ? { ...found.base, accompanimentId: found.scopeId } : null;
   }
 
   /** Single use: false when the invitation was already used or revoked. */
-  markUsed(tokenHash: string, userId: string, now = Date.now()): boolean {
+  async markUsed(tokenHash: string, userId: string, now = Date.now()): Promise<boolean> {
     return this.#table.markUsed(tokenHash, userId, now);
   }
 
   /** A new invitation supersedes the pending ones of the same accompaniment. */
-  revokePending(accompanimentId: string, now = Date.now()): void {
-    this.#table.revokePending(accompanimentId, now);
+  async revokePending(accompanimentId: string, now = Date.now()): Promise<void> {
+    await this.#table.revokePending(accompanimentId, now);
   }
 }
 
 /** Invitations of a coach into an organisation (ORG3). */
 export class OrganisationInvitations {
+  readonly #sql: Sql;
   readonly #table: InvitationTable;
 
-  constructor(db: DatabaseSync) {
-    this.#table = new InvitationTable(db, 'organisation_invitations', 'organisation_id');
+  constructor(sql: Sql) {
+    this.#sql = sql;
+    this.#table = new InvitationTable(sql, 'organisation_invitations', 'organisation_id');
   }
 
   /** A new invitation supersedes the pending ones of the same organisation for the same address. */
-  create(input: Omit<OrganisationInvitation, 'usedAt' | 'revokedAt'>): void {
-    this.#table.revokePending(input.organisationId, input.createdAt, input.email);
-    this.#table.create(input.organisationId, input);
+  async create(input: Omit<OrganisationInvitation, 'usedAt' | 'revokedAt'>): Promise<void> {
+    await this.#sql.transaction(async () => {
+      await this.#table.revokePending(input.organisationId, input.createdAt, input.email);
+      await this.#table.create(input.organisationId, input);
+    });
   }
 
-  find(tokenHash: string): OrganisationInvitation | null {
-    const found = this.#table.find(tokenHash);
+  async find(tokenHash: string): Promise<OrganisationInvitation | null> {
+    const found = await this.#table.find(tokenHash);
     return found ? { ...found.base, organisationId: found.scopeId } : null;
   }
 
-  markUsed(tokenHash: string, userId: string, now = Date.now()): boolean {
+  async markUsed(tokenHash: string, userId: string, now = Date.now()): Promise<boolean> {
     return this.#table.markUsed(tokenHash, userId, now);
   }
 }

@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 export type LibraryItemKind = 'resource' | 'step' | 'exercise';
 
@@ -84,29 +84,10 @@ function toItem(row: Row): LibraryItem {
  * used; an item may be shared with the owner's organisation (ORG4).
  */
 export class Library {
-  readonly #insert: StatementSync;
-  readonly #update: StatementSync;
-  readonly #delete: StatementSync;
-  readonly #find: StatementSync;
-  readonly #visible: StatementSync;
-  readonly #findVisible: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT INTO library_items (id, owner_id, kind, title, resource_kind, body, url, file_id,
-                                  expected_kind, expected_prompt, shared, exercise, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#update = db.prepare(
-      `UPDATE library_items SET kind = ?, title = ?, resource_kind = ?, body = ?, url = ?, file_id = ?,
-                                expected_kind = ?, expected_prompt = ?, shared = ?, exercise = ?,
-                                updated_at = ?
-       WHERE id = ? AND owner_id = ?`,
-    );
-    this.#delete = db.prepare('DELETE FROM library_items WHERE id = ? AND owner_id = ?');
-    this.#find = db.prepare(`${SELECT} WHERE i.id = ? AND i.owner_id = ?`);
-    this.#visible = db.prepare(`${SELECT} WHERE ${VISIBLE_TO} ORDER BY i.updated_at DESC, i.id`);
-    this.#findVisible = db.prepare(`${SELECT} WHERE i.id = ? AND ${VISIBLE_TO}`);
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   #values(
@@ -115,8 +96,11 @@ export class Library {
     return [v.kind, v.title, v.resourceKind, v.body, v.url, v.fileId];
   }
 
-  create(id: string, ownerId: string, values: LibraryItemValues, now: number): void {
-    this.#insert.run(
+  async create(id: string, ownerId: string, values: LibraryItemValues, now: number): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO library_items (id, owner_id, kind, title, resource_kind, body, url, file_id,
+                                  expected_kind, expected_prompt, shared, exercise, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       ownerId,
       ...this.#values(values),
@@ -130,8 +114,12 @@ export class Library {
   }
 
   /** False when the item does not exist or belongs to someone else. */
-  update(id: string, ownerId: string, values: LibraryItemValues, now: number): boolean {
-    const changes = this.#update.run(
+  async update(id: string, ownerId: string, values: LibraryItemValues, now: number): Promise<boolean> {
+    const result = await this.#sql.run(
+      `UPDATE library_items SET kind = ?, title = ?, resource_kind = ?, body = ?, url = ?, file_id = ?,
+                                expected_kind = ?, expected_prompt = ?, shared = ?, exercise = ?,
+                                updated_at = ?
+       WHERE id = ? AND owner_id = ?`,
       ...this.#values(values),
       values.expectedKind,
       values.expectedPrompt,
@@ -140,27 +128,37 @@ export class Library {
       now,
       id,
       ownerId,
-    ).changes;
-    return Number(changes) === 1;
+    );
+    return result.changes === 1;
   }
 
-  delete(id: string, ownerId: string): boolean {
-    return Number(this.#delete.run(id, ownerId).changes) === 1;
+  async delete(id: string, ownerId: string): Promise<boolean> {
+    const result = await this.#sql.run(
+      'DELETE FROM library_items WHERE id = ? AND owner_id = ?',
+      id,
+      ownerId,
+    );
+    return result.changes === 1;
   }
 
-  find(id: string, ownerId: string): LibraryItem | null {
-    const row = this.#find.get(id, ownerId);
+  async find(id: string, ownerId: string): Promise<LibraryItem | null> {
+    const row = await this.#sql.get(`${SELECT} WHERE i.id = ? AND i.owner_id = ?`, id, ownerId);
     return row ? toItem(row) : null;
   }
 
   /** The item when `coachId` may see it: their own or shared within their organisation (ORG4). */
-  findVisible(id: string, coachId: string): LibraryItem | null {
-    const row = this.#findVisible.get(id, coachId, coachId);
+  async findVisible(id: string, coachId: string): Promise<LibraryItem | null> {
+    const row = await this.#sql.get(`${SELECT} WHERE i.id = ? AND ${VISIBLE_TO}`, id, coachId, coachId);
     return row ? toItem(row) : null;
   }
 
   /** What `coachId` sees: their own items and those shared by the coaches of their organisation. */
-  listVisible(coachId: string): LibraryItem[] {
-    return this.#visible.all(coachId, coachId).map(toItem);
+  async listVisible(coachId: string): Promise<LibraryItem[]> {
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE ${VISIBLE_TO} ORDER BY i.updated_at DESC, i.id`,
+      coachId,
+      coachId,
+    );
+    return rows.map(toItem);
   }
 }

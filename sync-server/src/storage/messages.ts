@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, intOrNull, text } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** The server's record of one message of a thread (MSG2): never its text, which stays in the document. */
 export interface MessageRecord {
@@ -27,81 +27,86 @@ export interface PendingNotification extends Notification {
 
 /** Messages, read marks and the notification queue of the message threads (MSG1–MSG6). */
 export class Messages {
-  readonly #insert: StatementSync;
-  readonly #ids: StatementSync;
-  readonly #unread: StatementSync;
-  readonly #lastRead: StatementSync;
-  readonly #markRead: StatementSync;
-  readonly #enqueue: StatementSync;
-  readonly #pending: StatementSync;
-  readonly #deleteUpTo: StatementSync;
-  readonly #lastSent: StatementSync;
-  readonly #setSent: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT OR IGNORE INTO messages (id, accompaniment_id, author_id, at, received_at) VALUES (?, ?, ?, ?, ?)`,
-    );
-    this.#ids = db.prepare('SELECT id FROM messages WHERE accompaniment_id = ?');
-    this.#unread = db.prepare(
-      `SELECT count(*) AS n FROM messages
-        WHERE accompaniment_id = ?1 AND (author_id IS NULL OR author_id <> ?2)
-          AND at > coalesce((SELECT last_read_at FROM message_reads WHERE accompaniment_id = ?1 AND user_id = ?2), -1)`,
-    );
-    this.#lastRead = db.prepare(
-      'SELECT last_read_at FROM message_reads WHERE accompaniment_id = ? AND user_id = ?',
-    );
-    this.#markRead = db.prepare(
-      `INSERT INTO message_reads (accompaniment_id, user_id, last_read_at) VALUES (?, ?, ?)
-       ON CONFLICT (accompaniment_id, user_id) DO UPDATE SET last_read_at = max(last_read_at, excluded.last_read_at)`,
-    );
-    this.#enqueue = db.prepare(
-      `INSERT INTO notification_queue (recipient_id, accompaniment_id, message_id, message_at, created_at)
-       VALUES (?, ?, ?, ?, ?)`,
-    );
-    this.#pending = db.prepare(
-      `SELECT q.*, r.last_read_at FROM notification_queue q
-         LEFT JOIN message_reads r ON r.accompaniment_id = q.accompaniment_id AND r.user_id = q.recipient_id
-        ORDER BY q.recipient_id, q.id`,
-    );
-    this.#deleteUpTo = db.prepare('DELETE FROM notification_queue WHERE recipient_id = ? AND id <= ?');
-    this.#lastSent = db.prepare('SELECT last_sent_at FROM digest_sends WHERE recipient_id = ?');
-    this.#setSent = db.prepare(
-      `INSERT INTO digest_sends (recipient_id, last_sent_at) VALUES (?, ?)
-       ON CONFLICT (recipient_id) DO UPDATE SET last_sent_at = excluded.last_sent_at`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
-  ids(accompanimentId: string): Set<string> {
-    return new Set(this.#ids.all(accompanimentId).map((row) => text(row, 'id')));
+  async ids(accompanimentId: string): Promise<Set<string>> {
+    const rows = await this.#sql.all('SELECT id FROM messages WHERE accompaniment_id = ?', accompanimentId);
+    return new Set(rows.map((row) => text(row, 'id')));
   }
 
-  /** Records messages not recorded yet and queues their notifications, in one go. */
-  record(messages: MessageRecord[], notifications: Notification[]): void {
-    for (const m of messages) this.#insert.run(m.id, m.accompanimentId, m.authorId, m.at, m.receivedAt);
-    for (const n of notifications)
-      this.#enqueue.run(n.recipientId, n.accompanimentId, n.messageId, n.messageAt, n.createdAt);
+  /** Records messages not recorded yet and queues their notifications, in one transaction. */
+  async record(messages: MessageRecord[], notifications: Notification[]): Promise<void> {
+    await this.#sql.transaction(async () => {
+      for (const m of messages)
+        await this.#sql.run(
+          `INSERT INTO messages (id, accompaniment_id, author_id, at, received_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+          m.id,
+          m.accompanimentId,
+          m.authorId,
+          m.at,
+          m.receivedAt,
+        );
+      for (const n of notifications)
+        await this.#sql.run(
+          `INSERT INTO notification_queue (recipient_id, accompaniment_id, message_id, message_at, created_at)
+           VALUES (?, ?, ?, ?, ?)`,
+          n.recipientId,
+          n.accompanimentId,
+          n.messageId,
+          n.messageAt,
+          n.createdAt,
+        );
+    });
   }
 
   /** Messages of the others that `userId` has not read (MSG5). */
-  unread(accompanimentId: string, userId: string): number {
-    const row = this.#unread.get(accompanimentId, userId);
+  async unread(accompanimentId: string, userId: string): Promise<number> {
+    const row = await this.#sql.get(
+      `SELECT count(*) AS n FROM messages
+        WHERE accompaniment_id = ?1 AND (author_id IS NULL OR author_id <> ?2)
+          AND at > coalesce((SELECT last_read_at FROM message_reads WHERE accompaniment_id = ?1 AND user_id = ?2), -1)`,
+      accompanimentId,
+      userId,
+    );
     return row ? int(row, 'n') : 0;
   }
 
-  lastRead(accompanimentId: string, userId: string): number | null {
-    const row = this.#lastRead.get(accompanimentId, userId);
+  async lastRead(accompanimentId: string, userId: string): Promise<number | null> {
+    const row = await this.#sql.get(
+      'SELECT last_read_at FROM message_reads WHERE accompaniment_id = ? AND user_id = ?',
+      accompanimentId,
+      userId,
+    );
     return row ? int(row, 'last_read_at') : null;
   }
 
   /** Moves the user's read mark forward to `at` (never back). */
-  markRead(accompanimentId: string, userId: string, at: number): void {
-    this.#markRead.run(accompanimentId, userId, at);
+  async markRead(accompanimentId: string, userId: string, at: number): Promise<void> {
+    // The stored mark is named by its table: PostgreSQL finds a bare column ambiguous next to `excluded`.
+    await this.#sql.run(
+      `INSERT INTO message_reads (accompaniment_id, user_id, last_read_at) VALUES (?, ?, ?)
+       ON CONFLICT (accompaniment_id, user_id) DO UPDATE SET last_read_at =
+         CASE WHEN message_reads.last_read_at > excluded.last_read_at THEN message_reads.last_read_at
+              ELSE excluded.last_read_at END`,
+      accompanimentId,
+      userId,
+      at,
+    );
   }
 
   /** Every queued notification, grouped by recipient, with the recipient's read mark of that thread. */
-  pending(): (PendingNotification & { lastReadAt: number | null })[] {
-    return this.#pending.all().map((row) => ({
+  async pending(): Promise<(PendingNotification & { lastReadAt: number | null })[]> {
+    const rows = await this.#sql.all(
+      `SELECT q.*, r.last_read_at FROM notification_queue q
+         LEFT JOIN message_reads r ON r.accompaniment_id = q.accompaniment_id AND r.user_id = q.recipient_id
+        ORDER BY q.recipient_id, q.id`,
+    );
+    return rows.map((row) => ({
       id: int(row, 'id'),
       recipientId: text(row, 'recipient_id'),
       accompanimentId: text(row, 'accompaniment_id'),
@@ -113,16 +118,28 @@ export class Messages {
   }
 
   /** Removes the recipient's notifications up to `lastId` (sent, or no longer needed). */
-  clear(recipientId: string, lastId: number): void {
-    this.#deleteUpTo.run(recipientId, lastId);
+  async clear(recipientId: string, lastId: number): Promise<void> {
+    await this.#sql.run(
+      'DELETE FROM notification_queue WHERE recipient_id = ? AND id <= ?',
+      recipientId,
+      lastId,
+    );
   }
 
-  lastDigest(recipientId: string): number | null {
-    const row = this.#lastSent.get(recipientId);
+  async lastDigest(recipientId: string): Promise<number | null> {
+    const row = await this.#sql.get(
+      'SELECT last_sent_at FROM digest_sends WHERE recipient_id = ?',
+      recipientId,
+    );
     return row ? int(row, 'last_sent_at') : null;
   }
 
-  digestSent(recipientId: string, at: number): void {
-    this.#setSent.run(recipientId, at);
+  async digestSent(recipientId: string, at: number): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO digest_sends (recipient_id, last_sent_at) VALUES (?, ?)
+       ON CONFLICT (recipient_id) DO UPDATE SET last_sent_at = excluded.last_sent_at`,
+      recipientId,
+      at,
+    );
   }
 }

@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, textOrNull } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** Time the learner spent on their own (research, exercises): shown apart, never provider time (SCHED7). */
 export interface PersonalTime {
@@ -11,21 +11,13 @@ export interface PersonalTime {
 }
 
 export class PersonalTimes {
-  readonly #insert: StatementSync;
-  readonly #list: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT INTO personal_time (id, accompaniment_id, user_id, date, minutes, note, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#list = db.prepare(
-      `SELECT id, date, minutes, note, created_at FROM personal_time
-        WHERE accompaniment_id = ? ORDER BY date, created_at, id`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
-  add(input: {
+  async add(input: {
     id: string;
     accompanimentId: string;
     userId: string;
@@ -33,8 +25,10 @@ export class PersonalTimes {
     minutes: number;
     note: string | null;
     now: number;
-  }): PersonalTime {
-    this.#insert.run(
+  }): Promise<PersonalTime> {
+    await this.#sql.run(
+      `INSERT INTO personal_time (id, accompaniment_id, user_id, date, minutes, note, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       input.id,
       input.accompanimentId,
       input.userId,
@@ -46,8 +40,13 @@ export class PersonalTimes {
     return { id: input.id, date: input.date, minutes: input.minutes, note: input.note, createdAt: input.now };
   }
 
-  list(accompanimentId: string): PersonalTime[] {
-    return this.#list.all(accompanimentId).map((row) => ({
+  async list(accompanimentId: string): Promise<PersonalTime[]> {
+    const rows = await this.#sql.all(
+      `SELECT id, date, minutes, note, created_at FROM personal_time
+        WHERE accompaniment_id = ? ORDER BY date, created_at, id`,
+      accompanimentId,
+    );
+    return rows.map((row) => ({
       id: text(row, 'id'),
       date: text(row, 'date'),
       minutes: int(row, 'minutes'),

@@ -1,12 +1,12 @@
 // The reports' SQL (REPORT3–REPORT5). Reports read projections and API records only — accompaniment rows
 // with their progress and learner activity (kept by the projector), appointments, synthesis validations —
 // never a Yjs document, and never a column holding what people wrote.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { isAccompanimentKind, type AccompanimentKind, type Progress } from '@compagnon/model';
 import type { AppointmentMode } from './appointments.ts';
 import { readProgress, toAdminFacts, type AdminFacts } from './accompaniments.ts';
 import { int, intOrNull, text, textOrNull, type Row } from './rows.ts';
 import { DEFAULT_INACTIVITY_DAYS } from './settings.ts';
+import type { Dialect, Sql } from './sql.ts';
 
 /** One accompaniment of a caseload, with what its alerts are computed from. */
 export interface CaseloadFact extends AdminFacts {
@@ -87,35 +87,54 @@ const CASELOAD = `
    ORDER BY a.status <> 'active', a.created_at DESC, a.id`;
 
 // Accompaniments of the organisation's members matching the filters (?1 organisation, ?2 coach, ?3 kind,
-// ?4 funder; null means any).
+// ?4 funder; null means any). The casts give PostgreSQL a type for a parameter only tested for NULL.
 const IN_ORGANISATION = `
   a.coach_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = ?1)
-  AND (?2 IS NULL OR a.coach_id = ?2) AND (?3 IS NULL OR a.kind = ?3) AND (?4 IS NULL OR a.funder = ?4)`;
+  AND (CAST(?2 AS TEXT) IS NULL OR a.coach_id = ?2) AND (CAST(?3 AS TEXT) IS NULL OR a.kind = ?3)
+  AND (CAST(?4 AS TEXT) IS NULL OR a.funder = ?4)`;
+
+/** UTC calendar day (`YYYY-MM-DD`) and month (`YYYY-MM`) of an epoch-milliseconds column, per dialect. */
+const utcDay = (column: string): Record<Dialect, string> => ({
+  sqlite: `date(${column} / 1000, 'unixepoch')`,
+  postgres: `to_char(to_timestamp(${column} / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+});
+const utcMonth = (column: string): Record<Dialect, string> => ({
+  sqlite: `strftime('%Y-%m', ${column} / 1000, 'unixepoch')`,
+  postgres: `to_char(to_timestamp(${column} / 1000) AT TIME ZONE 'UTC', 'YYYY-MM')`,
+});
 
 // An accompaniment belongs to the period when it started by its end (contract start date, else creation)
 // and had not ended before its beginning (?5 from, ?6 to as instants, ?7 last day).
-const COUNTS = `
+const countsQuery = (dialect: Dialect): string => `
   SELECT a.coach_id,
          count(*) AS accompaniments,
-         coalesce(sum(a.ended_at IS NULL OR a.ended_at >= ?6), 0) AS active,
-         coalesce(sum(a.outcome = 'completed' AND a.ended_at < ?6), 0) AS completed,
-         coalesce(sum(a.outcome = 'abandoned' AND a.ended_at < ?6), 0) AS abandoned
+         coalesce(sum(CASE WHEN a.ended_at IS NULL OR a.ended_at >= ?6 THEN 1 ELSE 0 END), 0) AS active,
+         coalesce(sum(CASE WHEN a.outcome = 'completed' AND a.ended_at < ?6 THEN 1 ELSE 0 END), 0) AS completed,
+         coalesce(sum(CASE WHEN a.outcome = 'abandoned' AND a.ended_at < ?6 THEN 1 ELSE 0 END), 0) AS abandoned
     FROM accompaniments a
    WHERE ${IN_ORGANISATION}
-     AND coalesce(a.start_date, date(a.created_at / 1000, 'unixepoch')) <= ?7
+     AND coalesce(a.start_date, ${utcDay('a.created_at')[dialect]}) <= ?7
      AND (a.ended_at IS NULL OR a.ended_at >= ?5)
    GROUP BY a.coach_id`;
 
-// CROSS JOIN keeps this order: the organisation's accompaniments first, then each one's held sessions from the
-// covering partial index `appointments_held` — rather than every held session of the server by date.
-const MINUTES = `
-  SELECT a.coach_id, strftime('%Y-%m', h.start_at / 1000, 'unixepoch') AS month,
-         sum(h.counted_minutes) AS minutes
+const COUNTS: Record<Dialect, string> = { sqlite: countsQuery('sqlite'), postgres: countsQuery('postgres') };
+
+// CROSS JOIN keeps this order on SQLite: the organisation's accompaniments first, then each one's held
+// sessions from the covering partial index `appointments_held` — rather than every held session of the
+// server by date. The month is grouped by its expression, not its alias: PostgreSQL resolves a GROUP BY
+// name to an input column first.
+const minutesQuery = (dialect: Dialect): string => `
+  SELECT a.coach_id, ${utcMonth('h.start_at')[dialect]} AS month, sum(h.counted_minutes) AS minutes
     FROM accompaniments a
     CROSS JOIN appointments h
    WHERE h.accompaniment_id = a.id AND h.status = 'held' AND h.start_at >= ?5 AND h.start_at < ?6
      AND ${IN_ORGANISATION}
-   GROUP BY a.coach_id, month`;
+   GROUP BY a.coach_id, ${utcMonth('h.start_at')[dialect]}`;
+
+const MINUTES: Record<Dialect, string> = {
+  sqlite: minutesQuery('sqlite'),
+  postgres: minutesQuery('postgres'),
+};
 
 const HOURS_LINES = (scope: string) => `
   SELECT p.start_at, p.mode, p.status, p.duration_minutes, p.counted_minutes, a.title, a.funder,
@@ -127,6 +146,13 @@ const HOURS_LINES = (scope: string) => `
     LEFT JOIN availabilities av ON av.coach_id = a.coach_id
    WHERE p.status IN ('held', 'booked') AND p.start_at >= ?1 AND p.start_at < ?2 AND ${scope}
    ORDER BY p.start_at, p.id`;
+
+const CASELOAD_LINES = HOURS_LINES(
+  '(a.coach_id = ?3 OR a.id IN (SELECT r.accompaniment_id FROM co_referents r WHERE r.coach_id = ?3))',
+);
+const ORGANISATION_LINES = HOURS_LINES(
+  'a.coach_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = ?3)',
+);
 
 function toCaseloadFact(row: Row): CaseloadFact {
   const kind = text(row, 'kind');
@@ -166,69 +192,73 @@ function toHoursLine(row: Row): HoursLine {
 }
 
 export class Reports {
-  readonly #caseload: StatementSync;
-  readonly #counts: StatementSync;
-  readonly #minutes: StatementSync;
-  readonly #caseloadLines: StatementSync;
-  readonly #organisationLines: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#caseload = db.prepare(CASELOAD);
-    this.#counts = db.prepare(COUNTS);
-    this.#minutes = db.prepare(MINUTES);
-    this.#caseloadLines = db.prepare(
-      HOURS_LINES(
-        '(a.coach_id = ?3 OR a.id IN (SELECT r.accompaniment_id FROM co_referents r WHERE r.coach_id = ?3))',
-      ),
-    );
-    this.#organisationLines = db.prepare(
-      HOURS_LINES('a.coach_id IN (SELECT m.user_id FROM memberships m WHERE m.organisation_id = ?3)'),
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** The accompaniments a coach leads or co-refers, active ones first, then the most recent. */
-  caseload(coachId: string, now: number): CaseloadFact[] {
-    return this.#caseload.all(coachId, now).map(toCaseloadFact);
+  async caseload(coachId: string, now: number): Promise<CaseloadFact[]> {
+    return (await this.#sql.all(CASELOAD, coachId, now)).map(toCaseloadFact);
   }
 
   /** Per coach of the organisation: the accompaniments of the period and how many ended in it, and how. */
-  organisationCounts(organisationId: string, period: Period, filters: ReportFilters): CoachCounts[] {
-    return this.#counts
-      .all(
-        organisationId,
-        filters.coachId,
-        filters.kind,
-        filters.funder,
-        period.fromMs,
-        period.toMs,
-        period.to,
-      )
-      .map((row) => ({
-        coachId: text(row, 'coach_id'),
-        accompaniments: int(row, 'accompaniments'),
-        active: int(row, 'active'),
-        completed: int(row, 'completed'),
-        abandoned: int(row, 'abandoned'),
-      }));
+  async organisationCounts(
+    organisationId: string,
+    period: Period,
+    filters: ReportFilters,
+  ): Promise<CoachCounts[]> {
+    const rows = await this.#sql.all(
+      COUNTS[this.#sql.dialect],
+      organisationId,
+      filters.coachId,
+      filters.kind,
+      filters.funder,
+      period.fromMs,
+      period.toMs,
+      period.to,
+    );
+    return rows.map((row) => ({
+      coachId: text(row, 'coach_id'),
+      accompaniments: int(row, 'accompaniments'),
+      active: int(row, 'active'),
+      completed: int(row, 'completed'),
+      abandoned: int(row, 'abandoned'),
+    }));
   }
 
   /** Held minutes of the period, per coach and month (by the session's start, UTC). */
-  organisationMinutes(organisationId: string, period: Period, filters: ReportFilters): MonthMinutes[] {
-    return this.#minutes
-      .all(organisationId, filters.coachId, filters.kind, filters.funder, period.fromMs, period.toMs)
-      .map((row) => ({
-        coachId: text(row, 'coach_id'),
-        month: text(row, 'month'),
-        minutes: int(row, 'minutes'),
-      }));
+  async organisationMinutes(
+    organisationId: string,
+    period: Period,
+    filters: ReportFilters,
+  ): Promise<MonthMinutes[]> {
+    const rows = await this.#sql.all(
+      MINUTES[this.#sql.dialect],
+      organisationId,
+      filters.coachId,
+      filters.kind,
+      filters.funder,
+      period.fromMs,
+      period.toMs,
+    );
+    return rows.map((row) => ({
+      coachId: text(row, 'coach_id'),
+      month: text(row, 'month'),
+      minutes: int(row, 'minutes'),
+    }));
   }
 
   /** Held and booked appointments of the period, of a coach's caseload or of a whole organisation. */
-  hoursLines(scope: { coachId: string } | { organisationId: string }, period: Period): HoursLine[] {
+  async hoursLines(
+    scope: { coachId: string } | { organisationId: string },
+    period: Period,
+  ): Promise<HoursLine[]> {
     const rows =
       'coachId' in scope
-        ? this.#caseloadLines.all(period.fromMs, period.toMs, scope.coachId)
-        : this.#organisationLines.all(period.fromMs, period.toMs, scope.organisationId);
+        ? await this.#sql.all(CASELOAD_LINES, period.fromMs, period.toMs, scope.coachId)
+        : await this.#sql.all(ORGANISATION_LINES, period.fromMs, period.toMs, scope.organisationId);
     return rows.map(toHoursLine);
   }
 }

@@ -1,6 +1,6 @@
-import type { SQLOutputValue } from 'node:sqlite';
+import type { Row } from './sql.ts';
 
-export type Row = Record<string, SQLOutputValue>;
+export type { Row };
 
 /** Reads a TEXT column that the schema declares NOT NULL. */
 export function text(row: Row, column: string): string {

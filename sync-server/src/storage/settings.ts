@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { intOrNull } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** Days without a contribution after which a learner shows as inactive, unless the coach set otherwise. */
 export const DEFAULT_INACTIVITY_DAYS = 10;
@@ -12,23 +12,23 @@ export interface UserSettingsValues {
 
 /** Per-user settings (today: the coach's inactivity threshold). */
 export class UserSettings {
-  readonly #get: StatementSync;
-  readonly #put: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#get = db.prepare('SELECT inactivity_days FROM user_settings WHERE user_id = ?');
-    this.#put = db.prepare(
-      `INSERT INTO user_settings (user_id, inactivity_days) VALUES (?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET inactivity_days = excluded.inactivity_days`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
-  get(userId: string): UserSettingsValues {
-    const row = this.#get.get(userId);
+  async get(userId: string): Promise<UserSettingsValues> {
+    const row = await this.#sql.get('SELECT inactivity_days FROM user_settings WHERE user_id = ?', userId);
     return { inactivityDays: (row && intOrNull(row, 'inactivity_days')) ?? DEFAULT_INACTIVITY_DAYS };
   }
 
-  put(userId: string, values: UserSettingsValues): void {
-    this.#put.run(userId, values.inactivityDays);
+  async put(userId: string, values: UserSettingsValues): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO user_settings (user_id, inactivity_days) VALUES (?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET inactivity_days = excluded.inactivity_days`,
+      userId,
+      values.inactivityDays,
+    );
   }
 }

@@ -3,7 +3,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/server.ts';
 import { openDatabase, schemaVersion } from './db.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { openStorage } from './storage.ts';
 
 const dirs: string[] = [];
 const dir = (): string => {
@@ -41,26 +40,5 @@ describe('storage', () => {
     const full = openDatabase(dir(), { synchronous: 'FULL' });
     expect(full.prepare('PRAGMA synchronous').get()?.['synchronous']).toBe(2);
     full.close();
-  });
-
-  it('[PERSIST2] compaction replaces the rows it covers by one; later rows and failed transactions are kept apart', () => {
-    const s = openStorage(dir());
-    const ids = [0, 1, 2, 3, 4].map((i) => s.docs.append('d', Uint8Array.of(i)));
-    s.docs.append('other', Uint8Array.of(7));
-    expect(s.docs.count('d')).toBe(5);
-    // A snapshot made from rows up to the 4th keeps the 5th, which its author had not applied.
-    s.transaction(() => s.docs.replaceUpTo('d', Uint8Array.of(8), ids[3]));
-    expect(s.docs.load('d')).toEqual([Uint8Array.of(4), Uint8Array.of(8)]);
-    s.transaction(() => s.docs.replaceUpTo('d', Uint8Array.of(9)));
-    expect(s.docs.load('d')).toEqual([Uint8Array.of(9)]);
-    expect(s.docs.load('other')).toEqual([Uint8Array.of(7)]);
-    expect(() =>
-      s.transaction(() => {
-        s.docs.append('d', Uint8Array.of(1));
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(s.docs.count('d')).toBe(1);
-    s.close();
   });
 });

@@ -8,7 +8,7 @@ import { Availabilities } from './availability.ts';
 import { CalendarFeeds } from './calendar-feeds.ts';
 import { CoReferents } from './co-referents.ts';
 import { Closings, DeletionRequests, Retention } from './closing.ts';
-import { openDatabase, transaction, type OpenDatabaseOptions } from './db.ts';
+import { migratePostgres, openDatabase, type OpenDatabaseOptions } from './db.ts';
 import { DocUpdates } from './doc-updates.ts';
 import { Files } from './files.ts';
 import { Invitations, OrganisationInvitations } from './invitations.ts';
@@ -17,16 +17,24 @@ import { Messages } from './messages.ts';
 import { Organisations } from './organisations.ts';
 import { PersonalTimes } from './personal-time.ts';
 import { Reports } from './reports.ts';
+import { openPostgresSql, type PostgresOptions } from './postgres-driver.ts';
 import { Sessions } from './sessions.ts';
+import type { Sql } from './sql.ts';
+import { SqliteSql } from './sqlite-driver.ts';
 import { Surveys } from './surveys.ts';
 import { UserSettings } from './settings.ts';
 import { SynthesisConsents, SynthesisValidations } from './synthesis.ts';
 import { Users } from './users.ts';
 import { Workshops } from './workshops.ts';
 
-/** Every table of the server behind one object; all calls are synchronous (`node:sqlite`). */
+/**
+ * Every table of the server behind one object, on SQLite (embedded default) or PostgreSQL (several
+ * instances); every call returns a promise.
+ */
 export interface Storage {
-  db: DatabaseSync;
+  sql: Sql;
+  /** The SQLite connection on the embedded backend (WAL checkpoints, secure delete); null on PostgreSQL. */
+  sqlite: DatabaseSync | null;
   users: Users;
   sessions: Sessions;
   accompaniments: Accompaniments;
@@ -58,14 +66,32 @@ export interface Storage {
   retention: Retention;
   deletionRequests: DeletionRequests;
   /** Runs `fn` in one committed transaction (nested calls join the outer one). */
-  transaction<T>(fn: () => T): T;
-  close(): void;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }
 
+/** The embedded default: SQLite in a data folder, opened (and migrated) synchronously. */
 export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}): Storage {
   const db = openDatabase(dataDir, options);
+  return storageOver(new SqliteSql(db), db);
+}
+
+/** PostgreSQL at `url` (postgres://…), migrated before use. */
+export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<Storage> {
+  const sql = await openPostgresSql(url, options);
+  try {
+    await migratePostgres(sql);
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+  return storageOver(sql, null);
+}
+
+function storageOver(db: Sql, sqlite: DatabaseSync | null): Storage {
   return {
-    db,
+    sql: db,
+    sqlite,
     users: new Users(db),
     sessions: new Sessions(db),
     accompaniments: new Accompaniments(db),
@@ -93,9 +119,7 @@ export function openStorage(dataDir: string, options: OpenDatabaseOptions = {}):
     closings: new Closings(db),
     retention: new Retention(db),
     deletionRequests: new DeletionRequests(db),
-    transaction: (fn) => transaction(db, fn),
-    close: () => {
-      if (db.isOpen) db.close();
-    },
+    transaction: (fn) => db.transaction(fn),
+    close: () => db.close(),
   };
 }

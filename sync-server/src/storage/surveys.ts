@@ -1,7 +1,6 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SurveyKind } from '../surveys/questionnaire.ts';
-import { transaction } from './db.ts';
 import { int, intOrNull, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** One satisfaction questionnaire sent to the learner of an accompaniment (SURVEY2). */
 export interface Survey {
@@ -105,63 +104,14 @@ function parseAnswers(value: string | null): Record<string, unknown> | null {
 
 /** Satisfaction surveys and their answers (SURVEY1–SURVEY7). */
 export class Surveys {
-  readonly #db: DatabaseSync;
-  readonly #insert: StatementSync;
-  readonly #byId: StatementSync;
-  readonly #byAccompaniment: StatementSync;
-  readonly #pending: StatementSync;
-  readonly #toMail: StatementSync;
-  readonly #toRemind: StatementSync;
-  readonly #mailed: StatementSync;
-  readonly #reminded: StatementSync;
-  readonly #markAnswered: StatementSync;
-  readonly #insertAnswer: StatementSync;
-  readonly #ended: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#db = db;
-    // One survey of each kind per accompaniment: a manual send and the job cannot both create one.
-    this.#insert = db.prepare(
-      `INSERT OR IGNORE INTO surveys (id, accompaniment_id, learner_id, kind, created_by, sent_at, due_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#byId = db.prepare(`${SELECT} WHERE s.id = ?`);
-    this.#byAccompaniment = db.prepare(`${SELECT} WHERE s.accompaniment_id = ? ORDER BY s.sent_at, s.id`);
-    // Only while the learner is still the accompaniment's: a survey follows the person, not the row.
-    this.#pending = db.prepare(
-      `${SELECT} WHERE s.learner_id = ?1 AND a.learner_id = ?1 AND s.answered_at IS NULL AND s.due_at > ?2
-       ORDER BY s.sent_at, s.id`,
-    );
-    this.#toMail = db.prepare(
-      `${SELECT_TO_MAIL} WHERE s.mailed_at IS NULL AND s.answered_at IS NULL AND s.due_at > ?
-       AND a.learner_id = s.learner_id ORDER BY s.sent_at, s.id`,
-    );
-    this.#toRemind = db.prepare(
-      `${SELECT_TO_MAIL} WHERE s.mailed_at IS NOT NULL AND s.answered_at IS NULL AND s.due_at > ?1
-       AND a.learner_id = s.learner_id AND s.reminders < ?3 AND s.mailed_at + ?2 * (s.reminders + 1) <= ?1
-       ORDER BY s.sent_at, s.id`,
-    );
-    this.#mailed = db.prepare('UPDATE surveys SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL');
-    // Never lowers the count: a reminder is never sent twice.
-    this.#reminded = db.prepare(
-      'UPDATE surveys SET reminders = max(reminders, ?), last_reminder_at = ? WHERE id = ?',
-    );
-    this.#markAnswered = db.prepare(
-      'UPDATE surveys SET answered_at = ? WHERE id = ? AND answered_at IS NULL',
-    );
-    this.#ended = db.prepare(
-      `SELECT a.id, a.learner_id, a.status, a.ended_at FROM accompaniments a
-        WHERE a.status IN ('completed', 'closed') AND a.learner_id IS NOT NULL
-          AND (a.ended_at IS NULL OR a.ended_at BETWEEN ?2 AND ?3)
-          AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.accompaniment_id = a.id AND s.kind = ?1)`,
-    );
-    this.#insertAnswer = db.prepare(
-      'INSERT INTO survey_answers (survey_id, questionnaire_version, answers, answered_at) VALUES (?, ?, ?, ?)',
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** Creates the survey; false when the accompaniment already has one of that kind. */
-  create(input: {
+  async create(input: {
     id: string;
     accompanimentId: string;
     learnerId: string;
@@ -169,8 +119,11 @@ export class Surveys {
     createdBy: string | null;
     sentAt: number;
     dueAt: number;
-  }): boolean {
-    const result = this.#insert.run(
+  }): Promise<boolean> {
+    // One survey of each kind per accompaniment: a manual send and the job cannot both create one.
+    const result = await this.#sql.run(
+      `INSERT INTO surveys (id, accompaniment_id, learner_id, kind, created_by, sent_at, due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       input.id,
       input.accompanimentId,
       input.learnerId,
@@ -179,50 +132,99 @@ export class Surveys {
       input.sentAt,
       input.dueAt,
     );
-    return Number(result.changes) === 1;
+    return result.changes === 1;
   }
 
-  find(id: string): Survey | null {
-    const row = this.#byId.get(id);
+  async find(id: string): Promise<Survey | null> {
+    const row = await this.#sql.get(`${SELECT} WHERE s.id = ?`, id);
     return row ? toSurvey(row) : null;
   }
 
-  listForAccompaniment(accompanimentId: string): Survey[] {
-    return this.#byAccompaniment.all(accompanimentId).map(toSurvey);
+  async listForAccompaniment(accompanimentId: string): Promise<Survey[]> {
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE s.accompaniment_id = ? ORDER BY s.sent_at, s.id`,
+      accompanimentId,
+    );
+    return rows.map(toSurvey);
   }
 
   /** The learner's surveys still to answer at `now`. */
-  pendingFor(learnerId: string, now: number): Survey[] {
-    return this.#pending.all(learnerId, now).map(toSurvey);
+  async pendingFor(learnerId: string, now: number): Promise<Survey[]> {
+    // Only while the learner is still the accompaniment's: a survey follows the person, not the row.
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE s.learner_id = ?1 AND a.learner_id = ?1 AND s.answered_at IS NULL AND s.due_at > ?2
+       ORDER BY s.sent_at, s.id`,
+      learnerId,
+      now,
+    );
+    return rows.map(toSurvey);
   }
 
   /** Open surveys never e-mailed yet. */
-  toMail(now: number): SurveyToMail[] {
-    return this.#toMail.all(now).map(toSurveyToMail);
+  async toMail(now: number): Promise<SurveyToMail[]> {
+    const rows = await this.#sql.all(
+      `${SELECT_TO_MAIL} WHERE s.mailed_at IS NULL AND s.answered_at IS NULL AND s.due_at > ?
+       AND a.learner_id = s.learner_id ORDER BY s.sent_at, s.id`,
+      now,
+    );
+    return rows.map(toSurveyToMail);
   }
 
   /** Open, e-mailed surveys whose next reminder (every `intervalMs` after the first e-mail) is due. */
-  toRemind(now: number, intervalMs: number, max: number): SurveyToMail[] {
-    return this.#toRemind.all(now, intervalMs, max).map(toSurveyToMail);
+  async toRemind(now: number, intervalMs: number, max: number): Promise<SurveyToMail[]> {
+    // The cast keeps PostgreSQL from typing the interval after `reminders` (a 32-bit integer there).
+    const rows = await this.#sql.all(
+      `${SELECT_TO_MAIL} WHERE s.mailed_at IS NOT NULL AND s.answered_at IS NULL AND s.due_at > ?1
+       AND a.learner_id = s.learner_id AND s.reminders < ?3
+       AND s.mailed_at + CAST(?2 AS BIGINT) * (s.reminders + 1) <= ?1
+       ORDER BY s.sent_at, s.id`,
+      now,
+      intervalMs,
+      max,
+    );
+    return rows.map(toSurveyToMail);
   }
 
-  markMailed(id: string, now: number): void {
-    this.#mailed.run(now, id);
+  async markMailed(id: string, now: number): Promise<void> {
+    await this.#sql.run('UPDATE surveys SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL', now, id);
   }
 
-  markReminded(id: string, reminders: number, now: number): void {
-    this.#reminded.run(reminders, now, id);
+  async markReminded(id: string, reminders: number, now: number): Promise<void> {
+    // Never lowers the count: a reminder is never sent twice.
+    await this.#sql.run(
+      `UPDATE surveys SET reminders = CASE WHEN reminders > ?1 THEN reminders ELSE ?1 END, last_reminder_at = ?2
+        WHERE id = ?3`,
+      reminders,
+      now,
+      id,
+    );
   }
 
   /** Records the one answer of a survey; false when it was already answered (SURVEY5). */
-  answer(id: string, answers: Record<string, unknown>, version: number, now: number): boolean {
+  async answer(id: string, answers: Record<string, unknown>, version: number, now: number): Promise<boolean> {
     // The guarded update and the insert commit together: of two parallel answers exactly one lands.
-    return transaction(this.#db, () => this.#answer(id, answers, version, now));
+    return this.#sql.transaction(() => this.#answer(id, answers, version, now));
   }
 
-  #answer(id: string, answers: Record<string, unknown>, version: number, now: number): boolean {
-    if (Number(this.#markAnswered.run(now, id).changes) !== 1) return false;
-    this.#insertAnswer.run(id, version, JSON.stringify(answers), now);
+  async #answer(
+    id: string,
+    answers: Record<string, unknown>,
+    version: number,
+    now: number,
+  ): Promise<boolean> {
+    const marked = await this.#sql.run(
+      'UPDATE surveys SET answered_at = ? WHERE id = ? AND answered_at IS NULL',
+      now,
+      id,
+    );
+    if (marked.changes !== 1) return false;
+    await this.#sql.run(
+      'INSERT INTO survey_answers (survey_id, questionnaire_version, answers, answered_at) VALUES (?, ?, ?, ?)',
+      id,
+      version,
+      JSON.stringify(answers),
+      now,
+    );
     return true;
   }
 
@@ -230,8 +232,17 @@ export class Surveys {
    * Accompaniments completed or closed (admin facts, REPORT), with a learner, without a survey of `kind`,
    * which ended in `[after, before]` (an unknown end time counts as within).
    */
-  endedWithout(kind: SurveyKind, after: number, before: number): EndedAccompaniment[] {
-    return this.#ended.all(kind, after, before).map((row) => ({
+  async endedWithout(kind: SurveyKind, after: number, before: number): Promise<EndedAccompaniment[]> {
+    const rows = await this.#sql.all(
+      `SELECT a.id, a.learner_id, a.status, a.ended_at FROM accompaniments a
+        WHERE a.status IN ('completed', 'closed') AND a.learner_id IS NOT NULL
+          AND (a.ended_at IS NULL OR a.ended_at BETWEEN ?2 AND ?3)
+          AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.accompaniment_id = a.id AND s.kind = ?1)`,
+      kind,
+      after,
+      before,
+    );
+    return rows.map((row) => ({
       id: text(row, 'id'),
       learnerId: text(row, 'learner_id'),
       status: text(row, 'status'),
@@ -243,7 +254,7 @@ export class Surveys {
    * The surveys sent in the period to learners of the organisation's coaches, with their answers (SURVEY6).
    * Only what the aggregation needs: no learner, no accompaniment.
    */
-  responses(filter: SatisfactionFilter): SurveyResponseRow[] {
+  async responses(filter: SatisfactionFilter): Promise<SurveyResponseRow[]> {
     const where = ['a.coach_id IN (SELECT user_id FROM memberships WHERE organisation_id = ?)'];
     const params: (string | number)[] = [filter.organisationId];
     if (filter.from !== null) {
@@ -266,14 +277,13 @@ export class Surveys {
       where.push('a.funder = ?');
       params.push(filter.funder);
     }
-    const rows = this.#db
-      .prepare(
-        `SELECT s.sent_at, s.answered_at, r.answers FROM surveys s
-           JOIN accompaniments a ON a.id = s.accompaniment_id
-           LEFT JOIN survey_answers r ON r.survey_id = s.id
-          WHERE ${where.join(' AND ')}`,
-      )
-      .all(...params);
+    const rows = await this.#sql.all(
+      `SELECT s.sent_at, s.answered_at, r.answers FROM surveys s
+         JOIN accompaniments a ON a.id = s.accompaniment_id
+         LEFT JOIN survey_answers r ON r.survey_id = s.id
+        WHERE ${where.join(' AND ')}`,
+      ...params,
+    );
     return rows.map((row) => ({
       sentAt: int(row, 'sent_at'),
       answeredAt: intOrNull(row, 'answered_at'),

@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, intOrNull, text, type Row } from './rows.ts';
+import type { Dialect, Sql } from './sql.ts';
 
 export interface SynthesisValidation {
   /** 1 for the first validation of this accompaniment's synthesis, then 2, 3… */
@@ -12,28 +12,39 @@ export interface SynthesisValidation {
 
 /** The learner's validations of the document de synthèse: append-only (SYN3), oldest first. */
 export class SynthesisValidations {
-  readonly #insert: StatementSync;
-  readonly #list: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      `INSERT INTO synthesis_validations (accompaniment_id, user_id, validated_at, hash) VALUES (?, ?, ?, ?)`,
-    );
-    this.#list = db.prepare(
-      `SELECT v.validated_at, v.hash, u.id AS user_id, u.name AS user_name
-         FROM synthesis_validations v JOIN users u ON u.id = v.user_id
-        WHERE v.accompaniment_id = ? ORDER BY v.id`,
-    );
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** Records one validation and answers its version. */
-  add(accompanimentId: string, userId: string, validatedAt: number, hash: string): number {
-    this.#insert.run(accompanimentId, userId, validatedAt, hash);
-    return this.list(accompanimentId).length;
+  async add(accompanimentId: string, userId: string, validatedAt: number, hash: string): Promise<number> {
+    // One transaction: a validation recorded meanwhile by another request cannot shift this one's version.
+    return this.#sql.transaction(async () => {
+      await this.#sql.run(
+        'INSERT INTO synthesis_validations (accompaniment_id, user_id, validated_at, hash) VALUES (?, ?, ?, ?)',
+        accompanimentId,
+        userId,
+        validatedAt,
+        hash,
+      );
+      const row = await this.#sql.get(
+        'SELECT count(*) AS n FROM synthesis_validations WHERE accompaniment_id = ?',
+        accompanimentId,
+      );
+      return int(row!, 'n');
+    });
   }
 
-  list(accompanimentId: string): SynthesisValidation[] {
-    return this.#list.all(accompanimentId).map((row, i) => ({
+  async list(accompanimentId: string): Promise<SynthesisValidation[]> {
+    const rows = await this.#sql.all(
+      `SELECT v.validated_at, v.hash, u.id AS user_id, u.name AS user_name
+         FROM synthesis_validations v JOIN users u ON u.id = v.user_id
+        WHERE v.accompaniment_id = ? ORDER BY v.id`,
+      accompanimentId,
+    );
+    return rows.map((row, i) => ({
       version: i + 1,
       validatedAt: int(row, 'validated_at'),
       by: { id: text(row, 'user_id'), name: text(row, 'user_name') },
@@ -78,45 +89,33 @@ export interface SynthesisSend {
   delivered: boolean;
 }
 
+const SELECT_CONSENTS = `SELECT c.id, c.accompaniment_id, c.recipient_name, c.recipient_email, c.purpose,
+                                c.consented_at, c.hash, c.revoked_at, u.id AS user_id, u.name AS user_name
+                           FROM synthesis_consents c JOIN users u ON u.id = c.learner_id`;
+
+// Consents given in the same millisecond keep their insertion order on SQLite (rowid); PostgreSQL has no
+// such order on a table keyed by a text id, so they fall back to the id there.
+const LIST_CONSENTS: Record<Dialect, string> = {
+  sqlite: `${SELECT_CONSENTS} WHERE c.accompaniment_id = ? ORDER BY c.consented_at, c.rowid`,
+  postgres: `${SELECT_CONSENTS} WHERE c.accompaniment_id = ? ORDER BY c.consented_at, c.id`,
+};
+
 /**
  * The learner's consents to pass the synthesis to someone else (SYN6): append-only — a revocation sets
  * `revoked_at` once, nothing else ever changes (a trigger refuses it), rows are never deleted.
  */
 export class SynthesisConsents {
-  readonly #insert: StatementSync;
-  readonly #list: StatementSync;
-  readonly #find: StatementSync;
-  readonly #revoke: StatementSync;
-  readonly #insertSend: StatementSync;
-  readonly #sends: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  async add(consent: NewSynthesisConsent): Promise<void> {
+    await this.#sql.run(
       `INSERT INTO synthesis_consents
          (id, accompaniment_id, learner_id, recipient_name, recipient_email, purpose, consented_at, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const select = `SELECT c.id, c.accompaniment_id, c.recipient_name, c.recipient_email, c.purpose,
-                           c.consented_at, c.hash, c.revoked_at, u.id AS user_id, u.name AS user_name
-                      FROM synthesis_consents c JOIN users u ON u.id = c.learner_id`;
-    this.#list = db.prepare(`${select} WHERE c.accompaniment_id = ? ORDER BY c.consented_at, c.rowid`);
-    this.#find = db.prepare(`${select} WHERE c.accompaniment_id = ? AND c.id = ?`);
-    this.#revoke = db.prepare(
-      `UPDATE synthesis_consents SET revoked_at = ? WHERE id = ? AND accompaniment_id = ? AND revoked_at IS NULL`,
-    );
-    this.#insertSend = db.prepare(
-      `INSERT INTO synthesis_sends (consent_id, accompaniment_id, sent_by, sent_at, recipient_email, hash, delivered)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#sends = db.prepare(
-      `SELECT s.consent_id, s.sent_at, s.recipient_email, s.hash, s.delivered, u.id AS user_id, u.name AS user_name
-         FROM synthesis_sends s JOIN users u ON u.id = s.sent_by
-        WHERE s.accompaniment_id = ? ORDER BY s.id`,
-    );
-  }
-
-  add(consent: NewSynthesisConsent): void {
-    this.#insert.run(
       consent.id,
       consent.accompanimentId,
       consent.learnerId,
@@ -128,22 +127,38 @@ export class SynthesisConsents {
     );
   }
 
-  list(accompanimentId: string): SynthesisConsent[] {
-    return this.#list.all(accompanimentId).map(consentOf);
+  async list(accompanimentId: string): Promise<SynthesisConsent[]> {
+    const rows = await this.#sql.all(LIST_CONSENTS[this.#sql.dialect], accompanimentId);
+    return rows.map(consentOf);
   }
 
-  find(accompanimentId: string, id: string): SynthesisConsent | null {
-    const row = this.#find.get(accompanimentId, id);
+  async find(accompanimentId: string, id: string): Promise<SynthesisConsent | null> {
+    const row = await this.#sql.get(
+      `${SELECT_CONSENTS} WHERE c.accompaniment_id = ? AND c.id = ?`,
+      accompanimentId,
+      id,
+    );
     return row ? consentOf(row) : null;
   }
 
   /** Sets the revocation time once; answers false when it was already revoked (or is unknown). */
-  revoke(accompanimentId: string, id: string, at: number): boolean {
-    return Number(this.#revoke.run(at, id, accompanimentId).changes) > 0;
+  async revoke(accompanimentId: string, id: string, at: number): Promise<boolean> {
+    const result = await this.#sql.run(
+      'UPDATE synthesis_consents SET revoked_at = ? WHERE id = ? AND accompaniment_id = ? AND revoked_at IS NULL',
+      at,
+      id,
+      accompanimentId,
+    );
+    return result.changes > 0;
   }
 
-  recordSend(accompanimentId: string, send: Omit<SynthesisSend, 'by'> & { byId: string }): void {
-    this.#insertSend.run(
+  async recordSend(
+    accompanimentId: string,
+    send: Omit<SynthesisSend, 'by'> & { byId: string },
+  ): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO synthesis_sends (consent_id, accompaniment_id, sent_by, sent_at, recipient_email, hash, delivered)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       send.consentId,
       accompanimentId,
       send.byId,
@@ -155,8 +170,14 @@ export class SynthesisConsents {
   }
 
   /** Every send of this accompaniment's synthesis, oldest first. */
-  sends(accompanimentId: string): SynthesisSend[] {
-    return this.#sends.all(accompanimentId).map((row) => ({
+  async sends(accompanimentId: string): Promise<SynthesisSend[]> {
+    const rows = await this.#sql.all(
+      `SELECT s.consent_id, s.sent_at, s.recipient_email, s.hash, s.delivered, u.id AS user_id, u.name AS user_name
+         FROM synthesis_sends s JOIN users u ON u.id = s.sent_by
+        WHERE s.accompaniment_id = ? ORDER BY s.id`,
+      accompanimentId,
+    );
+    return rows.map((row) => ({
       consentId: text(row, 'consent_id'),
       by: { id: text(row, 'user_id'), name: text(row, 'user_name') },
       sentAt: int(row, 'sent_at'),

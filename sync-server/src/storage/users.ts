@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { int, text, type Row } from './rows.ts';
+import { isUniqueViolation, type Sql } from './sql.ts';
 
 export type UserRole = 'coach' | 'learner';
 
@@ -39,21 +39,13 @@ export class EmailTakenError extends Error {
 }
 
 export class Users {
-  readonly #insert: StatementSync;
-  readonly #byEmail: StatementSync;
-  readonly #byId: StatementSync;
-  readonly #count: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare(
-      'INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.#byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
-    this.#byId = db.prepare('SELECT * FROM users WHERE id = ?');
-    this.#count = db.prepare('SELECT count(*) AS n FROM users');
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
-  create(input: { email: string; name: string; role: UserRole; passwordHash: string }): User {
+  async create(input: { email: string; name: string; role: UserRole; passwordHash: string }): Promise<User> {
     const user: User = {
       id: globalThis.crypto.randomUUID(),
       email: normalizeEmail(input.email),
@@ -62,26 +54,33 @@ export class Users {
       createdAt: Date.now(),
     };
     try {
-      this.#insert.run(user.id, user.email, user.name, user.role, input.passwordHash, user.createdAt);
+      await this.#sql.run(
+        'INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        user.id,
+        user.email,
+        user.name,
+        user.role,
+        input.passwordHash,
+        user.createdAt,
+      );
     } catch (error) {
-      if (error instanceof Error && /UNIQUE constraint failed: users\.email/.test(error.message))
-        throw new EmailTakenError();
+      if (isUniqueViolation(error, 'users', 'email')) throw new EmailTakenError();
       throw error;
     }
     return user;
   }
 
-  findByEmail(email: string): UserWithHash | null {
-    const row = this.#byEmail.get(normalizeEmail(email));
+  async findByEmail(email: string): Promise<UserWithHash | null> {
+    const row = await this.#sql.get('SELECT * FROM users WHERE email = ?', normalizeEmail(email));
     return row ? { ...toUser(row), passwordHash: text(row, 'password_hash') } : null;
   }
 
-  findById(id: string): User | null {
-    const row = this.#byId.get(id);
+  async findById(id: string): Promise<User | null> {
+    const row = await this.#sql.get('SELECT * FROM users WHERE id = ?', id);
     return row ? toUser(row) : null;
   }
 
-  count(): number {
-    return int(this.#count.get() ?? { n: 0 }, 'n');
+  async count(): Promise<number> {
+    return int((await this.#sql.get('SELECT count(*) AS n FROM users')) ?? { n: 0 }, 'n');
   }
 }

@@ -1,6 +1,6 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { WorkshopId } from '@compagnon/model';
 import { int, text, textOrNull, type Row } from './rows.ts';
+import type { Sql } from './sql.ts';
 
 /** A group workshop (WS1); its content lives in the `<id>.workshop` document. */
 export interface Workshop {
@@ -36,103 +36,121 @@ function toWorkshop(row: Row): Workshop {
 
 /** Workshops, their participants and the poll votes (WS1–WS7). */
 export class Workshops {
-  readonly #insert: StatementSync;
-  readonly #byId: StatementSync;
-  readonly #forUser: StatementSync;
-  readonly #participants: StatementSync;
-  readonly #isParticipant: StatementSync;
-  readonly #addParticipant: StatementSync;
-  readonly #removeParticipant: StatementSync;
-  readonly #vote: StatementSync;
-  readonly #counts: StatementSync;
-  readonly #myVote: StatementSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#insert = db.prepare('INSERT INTO workshops (id, coach_id, title, created_at) VALUES (?, ?, ?, ?)');
-    this.#byId = db.prepare(`${SELECT} WHERE w.id = ?`);
-    this.#forUser = db.prepare(
-      `${SELECT} WHERE w.coach_id = ?1
-          OR EXISTS (SELECT 1 FROM workshop_participants p WHERE p.workshop_id = w.id AND p.user_id = ?1)
-        ORDER BY w.created_at DESC, w.id`,
-    );
-    this.#participants = db.prepare(
-      `SELECT u.id, u.name, p.accompaniment_id FROM workshop_participants p JOIN users u ON u.id = p.user_id
-        WHERE p.workshop_id = ? ORDER BY p.added_at, u.name, u.id`,
-    );
-    this.#isParticipant = db.prepare(
-      'SELECT 1 AS one FROM workshop_participants WHERE workshop_id = ? AND user_id = ?',
-    );
-    this.#addParticipant = db.prepare(
-      `INSERT OR IGNORE INTO workshop_participants (workshop_id, user_id, accompaniment_id, added_at)
-       VALUES (?, ?, ?, ?)`,
-    );
-    this.#removeParticipant = db.prepare(
-      'DELETE FROM workshop_participants WHERE workshop_id = ? AND user_id = ?',
-    );
-    this.#vote = db.prepare(
-      `INSERT INTO workshop_votes (workshop_id, poll_id, user_id, option_id) VALUES (?, ?, ?, ?)
-       ON CONFLICT (workshop_id, poll_id, user_id) DO UPDATE SET option_id = excluded.option_id`,
-    );
-    // Aggregated in SQL: the per-voter rows never leave the database (WS6).
-    this.#counts = db.prepare(
-      `SELECT option_id, count(*) AS n FROM workshop_votes WHERE workshop_id = ? AND poll_id = ?
-        GROUP BY option_id`,
-    );
-    this.#myVote = db.prepare(
-      'SELECT option_id FROM workshop_votes WHERE workshop_id = ? AND poll_id = ? AND user_id = ?',
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  async create(input: { id: WorkshopId; coachId: string; title: string; now: number }): Promise<void> {
+    await this.#sql.run(
+      'INSERT INTO workshops (id, coach_id, title, created_at) VALUES (?, ?, ?, ?)',
+      input.id,
+      input.coachId,
+      input.title,
+      input.now,
     );
   }
 
-  create(input: { id: WorkshopId; coachId: string; title: string; now: number }): void {
-    this.#insert.run(input.id, input.coachId, input.title, input.now);
-  }
-
-  find(id: string): Workshop | null {
-    const row = this.#byId.get(id);
+  async find(id: string): Promise<Workshop | null> {
+    const row = await this.#sql.get(`${SELECT} WHERE w.id = ?`, id);
     return row ? toWorkshop(row) : null;
   }
 
   /** The workshops a user leads or takes part in, most recent first. */
-  listForUser(userId: string): Workshop[] {
-    return this.#forUser.all(userId).map(toWorkshop);
+  async listForUser(userId: string): Promise<Workshop[]> {
+    const rows = await this.#sql.all(
+      `${SELECT} WHERE w.coach_id = ?1
+          OR EXISTS (SELECT 1 FROM workshop_participants p WHERE p.workshop_id = w.id AND p.user_id = ?1)
+        ORDER BY w.created_at DESC, w.id`,
+      userId,
+    );
+    return rows.map(toWorkshop);
   }
 
-  participants(workshopId: string): WorkshopParticipant[] {
-    return this.#participants.all(workshopId).map((row) => ({
+  async participants(workshopId: string): Promise<WorkshopParticipant[]> {
+    const rows = await this.#sql.all(
+      `SELECT u.id, u.name, p.accompaniment_id FROM workshop_participants p JOIN users u ON u.id = p.user_id
+        WHERE p.workshop_id = ? ORDER BY p.added_at, u.name, u.id`,
+      workshopId,
+    );
+    return rows.map((row) => ({
       userId: text(row, 'id'),
       name: text(row, 'name'),
       accompanimentId: textOrNull(row, 'accompaniment_id'),
     }));
   }
 
-  isParticipant(workshopId: string, userId: string): boolean {
-    return this.#isParticipant.get(workshopId, userId) !== undefined;
+  async isParticipant(workshopId: string, userId: string): Promise<boolean> {
+    const row = await this.#sql.get(
+      'SELECT 1 AS one FROM workshop_participants WHERE workshop_id = ? AND user_id = ?',
+      workshopId,
+      userId,
+    );
+    return row !== undefined;
   }
 
   /** Adds a participant; false when they already were one. */
-  addParticipant(workshopId: string, userId: string, accompanimentId: string, now: number): boolean {
-    return Number(this.#addParticipant.run(workshopId, userId, accompanimentId, now).changes) === 1;
+  async addParticipant(
+    workshopId: string,
+    userId: string,
+    accompanimentId: string,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.#sql.run(
+      `INSERT INTO workshop_participants (workshop_id, user_id, accompaniment_id, added_at)
+       VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      workshopId,
+      userId,
+      accompanimentId,
+      now,
+    );
+    return result.changes === 1;
   }
 
   /** Removes a participant (their past votes stay counted); false when they were not one. */
-  removeParticipant(workshopId: string, userId: string): boolean {
-    return Number(this.#removeParticipant.run(workshopId, userId).changes) === 1;
+  async removeParticipant(workshopId: string, userId: string): Promise<boolean> {
+    const result = await this.#sql.run(
+      'DELETE FROM workshop_participants WHERE workshop_id = ? AND user_id = ?',
+      workshopId,
+      userId,
+    );
+    return result.changes === 1;
   }
 
   /** Records or replaces the user's vote on a poll. */
-  vote(workshopId: string, pollId: string, userId: string, optionId: string): void {
-    this.#vote.run(workshopId, pollId, userId, optionId);
+  async vote(workshopId: string, pollId: string, userId: string, optionId: string): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO workshop_votes (workshop_id, poll_id, user_id, option_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (workshop_id, poll_id, user_id) DO UPDATE SET option_id = excluded.option_id`,
+      workshopId,
+      pollId,
+      userId,
+      optionId,
+    );
   }
 
   /** Votes per option (options nobody chose are absent). */
-  counts(workshopId: string, pollId: string): Map<string, number> {
+  async counts(workshopId: string, pollId: string): Promise<Map<string, number>> {
+    // Aggregated in SQL: the per-voter rows never leave the database (WS6).
+    const rows = await this.#sql.all(
+      `SELECT option_id, count(*) AS n FROM workshop_votes WHERE workshop_id = ? AND poll_id = ?
+        GROUP BY option_id`,
+      workshopId,
+      pollId,
+    );
     const out = new Map<string, number>();
-    for (const row of this.#counts.all(workshopId, pollId)) out.set(text(row, 'option_id'), int(row, 'n'));
+    for (const row of rows) out.set(text(row, 'option_id'), int(row, 'n'));
     return out;
   }
 
-  myVote(workshopId: string, pollId: string, userId: string): string | null {
-    const row = this.#myVote.get(workshopId, pollId, userId);
+  async myVote(workshopId: string, pollId: string, userId: string): Promise<string | null> {
+    const row = await this.#sql.get(
+      'SELECT option_id FROM workshop_votes WHERE workshop_id = ? AND poll_id = ? AND user_id = ?',
+      workshopId,
+      pollId,
+      userId,
+    );
     return row ? text(row, 'option_id') : null;
   }
 }

@@ -76,7 +76,7 @@ export class SurveyJob {
   }
 
   async #pass(now: number): Promise<SurveyPass> {
-    const created = this.#create(now);
+    const created = await this.#create(now);
     // Created at night, a survey is e-mailed at 08:00 (Paris); the app shows it at once.
     const { mailer } = this.#o;
     if (!mailer || inQuietHours(now)) return { created, mailed: 0, reminded: 0 };
@@ -85,12 +85,12 @@ export class SurveyJob {
     return { created, mailed, reminded };
   }
 
-  #create(now: number): number {
+  async #create(now: number): Promise<number> {
     const { storage } = this.#o;
     const catchUp = CATCH_UP_DAYS * DAY_MS;
     let created = 0;
-    const issue = (accompanimentId: string, learnerId: string, kind: SurveyKind) => {
-      const ok = storage.surveys.create({
+    const issue = async (accompanimentId: string, learnerId: string, kind: SurveyKind): Promise<void> => {
+      const ok = await storage.surveys.create({
         id: globalThis.crypto.randomUUID(),
         accompanimentId,
         learnerId,
@@ -101,15 +101,15 @@ export class SurveyJob {
       });
       if (ok) created++;
     };
-    for (const acc of storage.surveys.endedWithout('end', now - catchUp, now))
-      issue(acc.id, acc.learnerId, 'end');
+    for (const acc of await storage.surveys.endedWithout('end', now - catchUp, now))
+      await issue(acc.id, acc.learnerId, 'end');
     // Candidates ended between (now − months − catch-up − a few days) and (now − months + a few days):
     // calendar months vary in length, the exact due time is checked below.
     const approx = this.#months * 31 * DAY_MS;
-    for (const acc of storage.surveys.endedWithout('follow-up', now - approx - catchUp, now)) {
+    for (const acc of await storage.surveys.endedWithout('follow-up', now - approx - catchUp, now)) {
       if (acc.endedAt === null) continue;
       const due = addMonths(acc.endedAt, this.#months);
-      if (due <= now && now - due <= catchUp) issue(acc.id, acc.learnerId, 'follow-up');
+      if (due <= now && now - due <= catchUp) await issue(acc.id, acc.learnerId, 'follow-up');
     }
     return created;
   }
@@ -121,14 +121,14 @@ export class SurveyJob {
   async #mail(now: number, mailer: Mailer): Promise<number> {
     const { storage } = this.#o;
     let sent = 0;
-    for (const survey of storage.surveys.toMail(now)) {
+    for (const survey of await storage.surveys.toMail(now)) {
       const ok = await mailer.send({
         to: survey.learner.email,
         ...surveyMailText(survey, this.#url(survey), 0),
       });
       // A failed send is tried again at the next pass.
       if (!ok) continue;
-      storage.surveys.markMailed(survey.id, now);
+      await storage.surveys.markMailed(survey.id, now);
       sent++;
     }
     return sent;
@@ -138,7 +138,7 @@ export class SurveyJob {
     const { storage } = this.#o;
     const interval = REMINDER_INTERVAL_DAYS * DAY_MS;
     let sent = 0;
-    for (const survey of storage.surveys.toRemind(now, interval, MAX_REMINDERS)) {
+    for (const survey of await storage.surveys.toRemind(now, interval, MAX_REMINDERS)) {
       // After a long stop, the reminders whose time has passed count as sent: one e-mail, not two in a row.
       const due = Math.min(MAX_REMINDERS, Math.floor((now - (survey.mailedAt ?? now)) / interval));
       const ok = await mailer.send({
@@ -146,7 +146,7 @@ export class SurveyJob {
         ...surveyMailText(survey, this.#url(survey), due),
       });
       if (!ok) continue;
-      storage.surveys.markReminded(survey.id, due, now);
+      await storage.surveys.markReminded(survey.id, due, now);
       sent++;
     }
     return sent;

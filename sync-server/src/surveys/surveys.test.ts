@@ -78,7 +78,7 @@ describe('[SURVEY2] [SURVEY3] the survey job', () => {
   let endedAt = 0;
   let mailedAt = 0;
   const advanceTo = (ms: number) => server.clockControl!.advance(Math.max(0, ms - server.clock.now()));
-  const learnerEmail = () => server.storage.users.findById(f.ids.learner)!.email;
+  const learnerEmail = async () => (await server.storage.users.findById(f.ids.learner))!.email;
 
   beforeAll(async () => {
     // Monday 1 March 2027, 10:00 in Paris.
@@ -99,7 +99,7 @@ describe('[SURVEY2] [SURVEY3] the survey job', () => {
     endedAt = Date.parse((await f.coach.get(`/api/accompaniments/${f.accompaniment.id}/admin`)).body.endedAt);
     expect(await server.runSurveys()).toEqual({ created: 1, mailed: 1, reminded: 0 });
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.to).toEqual([learnerEmail()]);
+    expect(mails[0]!.to).toEqual([await learnerEmail()]);
     expect(subject(mails[0]!.raw)).toBe('Votre avis sur « Bilan de compétences — Test » — Compagnon');
     const text = textPart(mails[0]!.raw);
     expect(text).toContain('Bonjour Léa Test,');
@@ -155,7 +155,8 @@ describe('[SURVEY2] [SURVEY3] the survey job', () => {
       expect((await server.runSurveys()).reminded).toBe(0);
     }
     expect(mails).toHaveLength(2);
-    expect(mails.every((m) => m.to[0] === learnerEmail())).toBe(true);
+    const email = await learnerEmail();
+    expect(mails.every((m) => m.to[0] === email)).toBe(true);
     const state = await f.coach.get(`/api/accompaniments/${f.accompaniment.id}/surveys`);
     expect(state.body.surveys[0].reminders).toBe(2);
   });
@@ -201,7 +202,8 @@ describe('[SURVEY2] [SURVEY3] the survey job', () => {
     advanceTo(Date.parse(paris('2027-09-09', '08:00')));
     expect(await server.runSurveys()).toEqual({ created: 0, mailed: 1, reminded: 1 });
     expect(mails.filter((m) => m.to[0] === other.email)).toHaveLength(1);
-    expect(mails.filter((m) => m.to[0] === learnerEmail())).toHaveLength(1);
+    const email = await learnerEmail();
+    expect(mails.filter((m) => m.to[0] === email)).toHaveLength(1);
   });
 
   it('without SMTP the surveys are still created, only not e-mailed', async () => {

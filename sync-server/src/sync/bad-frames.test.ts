@@ -84,13 +84,13 @@ describe('[SYNC4] malformed frames', () => {
   for (const [label, make, code] of BAD_FRAMES) {
     it(`[SYNC4] ${label} → closed with ${code}; server up; others unaffected; nothing stored`, async () => {
       const docName = f.accompaniment.sharedDoc;
-      const rowsBefore = server.storage.docs.count(docName);
+      const rowsBefore = await server.storage.docs.count(docName);
       const { ws, closed } = await rawSocket(server.url, docName, f.coach.cookieHeader);
       ws.send(make());
       expect((await closed).code).toBe(code);
 
       // Nothing was stored for the offender.
-      expect(server.storage.docs.count(docName)).toBe(rowsBefore);
+      expect(await server.storage.docs.count(docName)).toBe(rowsBefore);
       // The server still answers, and the healthy clients of both docs still sync.
       expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
       round++;
@@ -103,7 +103,7 @@ describe('[SYNC4] malformed frames', () => {
       // The stored document equals what the healthy clients hold, and is well-formed.
       await new Promise((r) => setTimeout(r, 10));
       const reloaded = new Y.Doc();
-      for (const update of server.storage.docs.load(docName)) Y.applyUpdate(reloaded, update);
+      for (const update of await server.storage.docs.load(docName)) Y.applyUpdate(reloaded, update);
       expect(notesText(sharedNotes(reloaded))).toBe(notesText(sharedNotes(a.doc)));
       expect(Y.encodeStateVector(reloaded)).toEqual(Y.encodeStateVector(b.doc));
       expect(validateDoc(reloaded)).toEqual([]);

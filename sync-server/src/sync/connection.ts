@@ -1,10 +1,16 @@
 import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
-import { applyAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/logger.ts';
 import type { GroupCommit } from './group-commit.ts';
+import {
+  ConnectionLimits,
+  DEFAULT_LIMITS,
+  awarenessWindow,
+  pendingGuard,
+  type SyncLimits,
+} from './limits.ts';
 import {
   CLOSE,
   MESSAGE_AWARENESS,
@@ -13,8 +19,10 @@ import {
   SYNC_STEP1,
   SYNC_STEP2,
   SYNC_UPDATE,
-  checkAwarenessUpdate,
+  encodeIntegratedState,
+  readAwarenessUpdate,
   syncStep2Message,
+  type AwarenessEntry,
 } from './protocol.ts';
 import type { Room } from './room.ts';
 
@@ -29,7 +37,8 @@ export interface ConnectionInfo {
 
 /**
  * One client on one document. Every frame is decoded defensively: anything malformed closes this
- * connection with a code (SYNC4) before it can reach the document, the log or another client.
+ * connection with a code (SYNC4) before it can reach the document, the log or another client; so does
+ * a client past its rate limits (SYNC10, SYNC11), checked before anything is decoded.
  */
 export class Connection {
   readonly ws: WebSocket;
@@ -42,6 +51,7 @@ export class Connection {
   readonly #commit: GroupCommit;
   readonly #log: Logger;
   readonly #onRoomFailure: (room: Room) => void;
+  readonly #limits: ConnectionLimits;
   /** The socket under `ws`, written directly with frames built once per broadcast. */
   readonly #socket: Duplex;
   /** The last group-commit flush that wrote to this connection, and whether the socket is corked. */
@@ -57,6 +67,8 @@ export class Connection {
     commit: GroupCommit;
     log: Logger;
     onRoomFailure: (room: Room) => void;
+    /** SYNC8–SYNC11; the defaults of `limits.ts` when absent. */
+    limits?: SyncLimits;
   }) {
     this.ws = options.ws;
     this.#socket = options.socket;
@@ -65,6 +77,7 @@ export class Connection {
     this.#commit = options.commit;
     this.#log = options.log;
     this.#onRoomFailure = options.onRoomFailure;
+    this.#limits = new ConnectionLimits(options.limits ?? DEFAULT_LIMITS);
   }
 
   /**
@@ -136,8 +149,10 @@ export class Connection {
       case MESSAGE_SYNC:
         return this.#sync(decoder);
       case MESSAGE_AWARENESS:
-        return this.#awareness(decoder);
+        return this.#awareness(decoder, data.length);
       case MESSAGE_QUERY_AWARENESS: {
+        if (!this.#limits.request()) return this.#rateLimited();
+        if (decoding.hasContent(decoder)) return this.#reject(CLOSE.invalidPayload, 'octets en trop');
         const states = this.room.awarenessStatesMessage();
         if (states) this.#commit.send(this.room, this, states);
         return;
@@ -145,6 +160,10 @@ export class Connection {
       default:
         return this.#reject(CLOSE.unsupported, 'type de message inconnu');
     }
+  }
+
+  #rateLimited(): void {
+    this.#reject(CLOSE.rateLimited, 'trop de messages');
   }
 
   #sync(decoder: decoding.Decoder): void {
@@ -157,9 +176,12 @@ export class Connection {
       return this.#reject(CLOSE.invalidPayload, 'message de synchronisation illisible');
     }
     if (sub === SYNC_STEP1) {
+      // Answering encodes the whole document: a client asks once per connection.
+      if (!this.#limits.request()) return this.#rateLimited();
+      if (decoding.hasContent(decoder)) return this.#reject(CLOSE.invalidPayload, 'octets en trop');
       let answer: Uint8Array;
       try {
-        answer = syncStep2Message(Y.encodeStateAsUpdate(this.room.doc, payload));
+        answer = syncStep2Message(encodeIntegratedState(this.room.doc, payload));
       } catch {
         return this.#reject(CLOSE.invalidPayload, 'vecteur d’état illisible');
       }
@@ -168,6 +190,8 @@ export class Connection {
     }
     if (sub !== SYNC_STEP2 && sub !== SYNC_UPDATE)
       return this.#reject(CLOSE.unsupported, 'type de synchronisation inconnu');
+    if (!this.#limits.update(payload.length)) return this.#rateLimited();
+    if (decoding.hasContent(decoder)) return this.#reject(CLOSE.invalidPayload, 'octets en trop');
     try {
       // A full decode first: Yjs integrates structs before reading the delete set, so a truncated update
       // would otherwise be half applied before failing.
@@ -175,8 +199,11 @@ export class Connection {
     } catch {
       return this.#reject(CLOSE.invalidPayload, 'mise à jour illisible');
     }
+    const guard = pendingGuard(this.room, this.#limits.limits);
+    const pendingBefore = guard.before();
     try {
       this.room.applyClientUpdate(payload, this);
+      guard.after(this, pendingBefore);
     } catch (error) {
       this.#log.error(`Document ${this.room.name} : mise à jour décodable mais inapplicable`, error);
       this.close(CLOSE.invalidPayload, 'mise à jour inapplicable');
@@ -184,18 +211,19 @@ export class Connection {
     }
   }
 
-  #awareness(decoder: decoding.Decoder): void {
+  #awareness(decoder: decoding.Decoder, frameBytes: number): void {
+    if (frameBytes > this.#limits.maxAwarenessBytes)
+      return this.#reject(CLOSE.tooBig, 'présence trop grande');
+    if (!this.#limits.awareness()) return this.#rateLimited();
     let update: Uint8Array;
+    let entries: AwarenessEntry[];
     try {
       update = decoding.readVarUint8Array(decoder);
-      checkAwarenessUpdate(update);
+      entries = readAwarenessUpdate(update);
     } catch {
       return this.#reject(CLOSE.invalidPayload, 'présence illisible');
     }
-    try {
-      applyAwarenessUpdate(this.room.awareness, update, this);
-    } catch {
-      return this.#reject(CLOSE.invalidPayload, 'présence inapplicable');
-    }
+    if (decoding.hasContent(decoder)) return this.#reject(CLOSE.invalidPayload, 'octets en trop');
+    awarenessWindow(this.room, this.#limits.awarenessWindowMs).offer(this, update, entries);
   }
 }

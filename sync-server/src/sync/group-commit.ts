@@ -1,6 +1,8 @@
 import type { Logger } from '../log/logger.ts';
 import { Checkpointer } from '../storage/checkpointer.ts';
+import { isTransactionConflict } from '../storage/sql.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Bus } from './bus.ts';
 import type { Connection } from './connection.ts';
 import { wsFrame } from './protocol.ts';
 import type { Room } from './room.ts';
@@ -21,9 +23,11 @@ interface Outgoing {
 /**
  * Stored before relayed, cheaply (SYNC2, PERSIST1). Everything the rooms want to write or send during one
  * turn of the event loop is collected here; at the end of the turn (`setImmediate`, after all the socket
- * reads of that turn) the updates are written in ONE SQLite transaction, and only once it has committed
- * are the queued messages sent, in order. Every outgoing message goes through here — relays, but also
- * sync answers and awareness — so no client can see a change before it is stored.
+ * reads of that turn) the updates are written in ONE transaction, and only once it has committed are the
+ * queued messages sent, in order, and the updates published to the other instances. Every outgoing
+ * message goes through here — relays, but also sync answers and awareness — so no client can see a change
+ * before it is stored. While one batch commits (PostgreSQL answers asynchronously), the next one gathers;
+ * batches commit and send strictly one after the other.
  *
  * Cost per delivered update is what bounds the server, so the hot path allocates little: a relay is one
  * queued entry per update (not per recipient) holding the WebSocket frame built once, written as is to
@@ -31,13 +35,19 @@ interface Outgoing {
  */
 export class GroupCommit {
   #rows: { room: Room; data: Uint8Array }[] = [];
-  #writes: (() => void)[] = [];
+  #writes: (() => Promise<void>)[] = [];
   #outbox: Outgoing[] = [];
   readonly #awarenessRooms = new Set<Room>();
   #scheduled = false;
   /** When the first of the pending items was queued (`performance.now()`). */
   #since = 0;
-  /** Numbers the flushes, so that a connection knows when it gets its second frame of a flush. */
+  /** Whether batches are being committed and sent (one after the other). */
+  #draining = false;
+  /** Batches started and finished, and who waits for which (`flush`). */
+  #started = 0;
+  #finished = 0;
+  #waiters: { target: number; resolve: () => void }[] = [];
+  /** Numbers the sends, so that a connection knows when it gets its second frame of a send. */
   #flushes = 0;
   readonly #corked: Connection[] = [];
   /** Rooms past the compaction threshold, waiting for their turn. */
@@ -45,23 +55,28 @@ export class GroupCommit {
   #lastCompaction = -Infinity;
   #compactTimer: NodeJS.Timeout | null = null;
   readonly #storage: Storage;
+  readonly #bus: Bus;
   readonly #log: Logger;
   readonly #compactThreshold: number;
   readonly #onStorageFailure: (room: Room) => void;
-  readonly #checkpointer: Checkpointer;
-  readonly #flushNow = (): void => this.flush();
+  readonly #checkpointer: Checkpointer | null;
+  readonly #flushNow = (): void => void this.flush();
 
   constructor(options: {
     storage: Storage;
+    bus: Bus;
     log: Logger;
     compactThreshold: number;
     onStorageFailure: (room: Room) => void;
   }) {
     this.#storage = options.storage;
+    this.#bus = options.bus;
     this.#log = options.log;
     this.#compactThreshold = options.compactThreshold;
     this.#onStorageFailure = options.onStorageFailure;
-    this.#checkpointer = new Checkpointer(options.storage.db, options.log);
+    this.#checkpointer = options.storage.sqlite
+      ? new Checkpointer(options.storage.sqlite, options.log)
+      : null;
   }
 
   addRow(room: Room, data: Uint8Array): void {
@@ -74,7 +89,7 @@ export class GroupCommit {
    * the same transaction, so it is stored if and only if the updates are. A write that throws is logged
    * and skipped; it never costs the updates.
    */
-  addWrite(write: () => void): void {
+  addWrite(write: () => Promise<void>): void {
     this.#writes.push(write);
     this.#schedule();
   }
@@ -87,7 +102,7 @@ export class GroupCommit {
 
   /**
    * Queues a whole WebSocket frame for every connection of the room but `except` (the update's author);
-   * the recipients are those in the room when the turn ends.
+   * the recipients are those in the room when the batch is sent.
    */
   broadcast(room: Room, except: Connection | null, frame: Buffer): void {
     this.#outbox.push({ room, to: null, except, frame });
@@ -112,29 +127,85 @@ export class GroupCommit {
    * end. Called between two incoming messages, never inside a Yjs transaction.
    */
   flushIfLate(): void {
-    if (this.#scheduled && performance.now() - this.#since > MAX_TURN_MS) this.flush();
+    if (this.#scheduled && performance.now() - this.#since > MAX_TURN_MS) void this.flush();
   }
 
-  /** Commits the pending updates, then sends what waited for them. Safe to call at any time. */
-  flush(): void {
+  /**
+   * Commits what is pending, then sends what waited for it. Resolves once everything queued before the
+   * call is stored and sent (or dropped with its room, on a storage failure). Safe to call at any time.
+   */
+  flush(): Promise<void> {
     this.#scheduled = false;
+    const target = this.#started + 1;
+    const done = new Promise<void>((resolve) => this.#waiters.push({ target, resolve }));
+    if (!this.#draining) {
+      this.#draining = true;
+      void this.#drain();
+    }
+    return done;
+  }
+
+  get #pending(): boolean {
+    return (
+      this.#rows.length > 0 ||
+      this.#writes.length > 0 ||
+      this.#outbox.length > 0 ||
+      this.#awarenessRooms.size > 0 ||
+      (this.#toCompact.size > 0 && this.#compactTimer === null)
+    );
+  }
+
+  /**
+   * Runs batches one after the other while there is something to do or someone waiting: what is queued
+   * while a batch commits forms the next one. With SQLite a batch settles within the turn; with
+   * PostgreSQL the next batch gathers during the commit's round trip.
+   */
+  async #drain(): Promise<void> {
+    try {
+      do {
+        this.#scheduled = false;
+        this.#started++;
+        try {
+          await this.#batch();
+        } catch (error) {
+          this.#log.error('Envoi d’un lot de synchronisation impossible', error);
+        }
+        this.#finished = this.#started;
+        const waiters = this.#waiters;
+        this.#waiters = [];
+        for (const waiter of waiters)
+          if (waiter.target <= this.#finished) waiter.resolve();
+          else this.#waiters.push(waiter);
+      } while (this.#pending || this.#waiters.length > 0);
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #batch(): Promise<void> {
     const rows = this.#rows;
     const writes = this.#writes;
+    let outbox = this.#outbox;
+    this.#rows = [];
+    this.#writes = [];
+    this.#outbox = [];
     let touched: Set<Room> | null = null;
     if (rows.length > 0 || writes.length > 0) {
-      this.#rows = [];
-      this.#writes = [];
       const now = Date.now();
       const docs = this.#storage.docs;
       try {
-        const ids = this.#storage.transaction(() => {
-          const appended = new Array<number>(rows.length);
-          for (let i = 0; i < rows.length; i++)
-            appended[i] = docs.append(rows[i]!.room.name, rows[i]!.data, now);
+        const ids = await this.#storage.transaction(async () => {
+          const appended = await docs.appendMany(
+            rows.map((row) => [row.room.name, row.data]),
+            now,
+          );
+          // Each projection write under its savepoint: one that fails is undone alone and logged; the
+          // updates are stored all the same. A conflict with another transaction reruns the whole batch.
           for (const write of writes) {
             try {
-              write();
+              await this.#storage.sql.savepoint(write);
             } catch (error) {
+              if (isTransactionConflict(error)) throw error;
               this.#log.error('Écriture des projections impossible', error);
             }
           }
@@ -142,16 +213,17 @@ export class GroupCommit {
         });
         touched = new Set();
         for (let i = 0; i < rows.length; i++) {
-          const room = rows[i]!.room;
-          room.storedRows++;
-          room.lastRowId = ids[i]!;
-          touched.add(room);
+          const row = rows[i]!;
+          row.room.storedRows++;
+          row.room.lastRowId = Math.max(row.room.lastRowId, ids[i]!);
+          touched.add(row.room);
+          if (this.#bus.shared) this.#bus.publish({ kind: 'update', doc: row.room.name, data: row.data });
         }
       } catch (error) {
         // Not stored, so not relayed: the rooms concerned are dropped and their clients resync later.
         this.#log.error('Écriture du journal des documents impossible', error);
         const failed = new Set(rows.map((row) => row.room));
-        this.#outbox = this.#outbox.filter((out) => !failed.has(out.room));
+        outbox = outbox.filter((out) => !failed.has(out.room));
         for (const room of failed) this.#onStorageFailure(room);
       }
     }
@@ -159,30 +231,29 @@ export class GroupCommit {
       for (const room of this.#awarenessRooms) {
         if (room.destroyed) continue;
         const message = room.takeAwarenessMessage();
-        if (message) this.#outbox.push({ room, to: null, except: null, frame: wsFrame(message) });
+        if (message) outbox.push({ room, to: null, except: null, frame: wsFrame(message) });
       }
       this.#awarenessRooms.clear();
     }
-    if (this.#outbox.length > 0) this.#sendOutbox();
+    if (outbox.length > 0) this.#sendOutbox(outbox);
     if (touched) {
       for (const room of touched) if (room.storedRows > this.#compactThreshold) this.#toCompact.add(room);
-      this.#checkpointer.afterFlush();
+      this.#checkpointer?.afterFlush();
     }
-    if (this.#toCompact.size > 0) this.#compactOne();
+    if (this.#toCompact.size > 0) await this.#compactOne();
   }
 
   /**
    * Compacts one waiting room (PERSIST2), at most one every `COMPACT_SPACING_MS`: documents that grow at
    * the same pace pass the threshold together, and compacting them all at once would hold every relay for
-   * as long (a burst that made the saturation p99). Nothing is pending here (this turn's rows are
-   * committed), so a room's state equals its rows.
+   * as long (a burst that made the saturation p99).
    */
-  #compactOne(): void {
+  async #compactOne(): Promise<void> {
     const wait = this.#lastCompaction + COMPACT_SPACING_MS - performance.now();
     if (wait > 0) {
       this.#compactTimer ??= setTimeout(() => {
         this.#compactTimer = null;
-        this.flush();
+        void this.flush();
       }, wait);
       return;
     }
@@ -190,18 +261,15 @@ export class GroupCommit {
     this.#toCompact.delete(room);
     if (!room.destroyed && room.storedRows > this.#compactThreshold) {
       try {
-        room.compact();
+        await room.compact();
       } catch (error) {
         this.#log.error(`Compaction du document ${room.name} impossible`, error);
       }
       this.#lastCompaction = performance.now();
     }
-    if (this.#toCompact.size > 0) this.#compactOne();
   }
 
-  #sendOutbox(): void {
-    const outbox = this.#outbox;
-    this.#outbox = [];
+  #sendOutbox(outbox: Outgoing[]): void {
     const flush = ++this.#flushes;
     const corked = this.#corked;
     try {
@@ -220,9 +288,9 @@ export class GroupCommit {
   }
 
   /** Stops the checkpoint worker and the compaction timer; call after the last flush. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (this.#compactTimer) clearTimeout(this.#compactTimer);
     this.#compactTimer = null;
-    return this.#checkpointer.close();
+    await this.#checkpointer?.close();
   }
 }

@@ -2,6 +2,7 @@
 // Every frame is one binary message: varUint message type, then its payload.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -25,6 +26,8 @@ export const CLOSE = {
   accessRevoked: 4403,
   /** The accompaniment was closed: its working documents are destroyed (CLOSE5). */
   documentClosed: 4410,
+  /** Too many messages for the connection's rate limits (SYNC10, SYNC11); the client may reconnect. */
+  rateLimited: 4429,
 } as const;
 
 function message(type: number, sub: number | null, payload: Uint8Array): Uint8Array {
@@ -92,22 +95,67 @@ export function updateFrame(update: Uint8Array): Buffer {
   return frame;
 }
 
+/**
+ * `Y.encodeStateAsUpdate(doc, stateVector)` without what the document holds pending (structs or deletions
+ * waiting for updates it has not seen): that part is neither integrated nor stored, so it is not sent
+ * (SYNC2) — Yjs would otherwise append it to every sync answer.
+ */
+export function encodeIntegratedState(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  const store = doc.store;
+  const { pendingStructs, pendingDs } = store;
+  if (pendingStructs === null && pendingDs === null) return Y.encodeStateAsUpdate(doc, stateVector);
+  store.pendingStructs = null;
+  store.pendingDs = null;
+  try {
+    return Y.encodeStateAsUpdate(doc, stateVector);
+  } finally {
+    store.pendingStructs = pendingStructs;
+    store.pendingDs = pendingDs;
+  }
+}
+
 /** At most this many client states in one awareness update (a real client sends its own, a few at most). */
 const AWARENESS_MAX_ENTRIES = 1000;
+
+/** One client's entry in an awareness update: its clock and its state as the JSON text it was sent as. */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** `null` (the client left) or a JSON object. */
+  json: string;
+}
 
 /**
  * Decodes a whole awareness update without applying it, so that a malformed one is refused before it
  * touches the room (`applyAwarenessUpdate` would apply the entries before the broken one). Throws when
- * malformed.
+ * malformed, or when bytes follow the last entry.
  */
-export function checkAwarenessUpdate(update: Uint8Array): void {
+export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   if (count > AWARENESS_MAX_ENTRIES) throw new Error('too many awareness entries');
+  const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
-    decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder);
-    const state: unknown = JSON.parse(decoding.readVarString(decoder));
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const json = decoding.readVarString(decoder);
+    const state: unknown = JSON.parse(json);
     if (state !== null && typeof state !== 'object') throw new Error('awareness state must be an object');
+    entries.push({ clientId, clock, json });
   }
+  if (decoding.hasContent(decoder)) throw new Error('bytes after the awareness entries');
+  return entries;
+}
+
+/** The awareness update holding `entries`, in the format `readAwarenessUpdate` reads. */
+export function encodeAwarenessEntries(entries: Iterable<AwarenessEntry>): Uint8Array {
+  const list = [...entries];
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, list.length);
+  for (const entry of list) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, entry.json);
+  }
+  return encoding.toUint8Array(encoder);
 }

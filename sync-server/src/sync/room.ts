@@ -1,15 +1,30 @@
 import { parseDocName, validateDoc } from '@compagnon/model';
-import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Bus } from './bus.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { awarenessMessage, syncStep1Message, updateFrame } from './protocol.ts';
 
+/**
+ * The origin of a change that another instance stored and published (or that a resync from storage
+ * brought): applied and relayed to this instance's clients, never stored again nor published back.
+ */
+export const REMOTE = Symbol('remote');
+
 /** What a watcher of a room (the projections) is told; see `RoomWatcher` in hub.ts. */
 export interface RoomHooks {
-  /** A change was accepted for storage; `origin` is the Connection or `ServerOrigin` that made it. */
+  /**
+   * A change was applied; `origin` is the Connection or `ServerOrigin` that made it here, or `REMOTE`
+   * for a change another instance made (and already recorded).
+   */
   changed(origin: unknown): void;
   /** The room is being unloaded or dropped (its document is still readable). */
   detach(): void;
@@ -23,8 +38,8 @@ interface AwarenessChange {
 
 /**
  * One loaded document and the connections editing it. The document is rebuilt from the update log before
- * the room exists (SYNC1); every change is handed to the group commit, which stores it before relaying it
- * (SYNC2).
+ * the room is handed out (SYNC1, `Room.load`); every change is handed to the group commit, which stores it
+ * before relaying it (SYNC2). Changes of other instances arrive already stored (`applyRemote`).
  */
 export class Room {
   readonly name: string;
@@ -42,6 +57,7 @@ export class Room {
 
   readonly #storage: Storage;
   readonly #commit: GroupCommit;
+  readonly #bus: Bus;
   readonly #log: Logger;
   /** While a client's update is applied, its resulting updates wait here until the apply succeeded. */
   #capture: Uint8Array[] | null = null;
@@ -50,31 +66,79 @@ export class Room {
   /** Which connection announced each awareness client id, to clean up after it leaves. */
   readonly #awarenessOwner = new Map<number, Connection>();
 
-  constructor(name: string, storage: Storage, commit: GroupCommit, log: Logger) {
+  private constructor(name: string, storage: Storage, commit: GroupCommit, bus: Bus, log: Logger) {
     this.name = name;
     this.#storage = storage;
     this.#commit = commit;
+    this.#bus = bus;
     this.#log = log;
     this.doc = new Y.Doc();
-    const { updates, lastId } = storage.docs.loadWithIds(name);
-    this.storedRows = updates.length;
-    this.lastRowId = lastId;
+    this.storedRows = 0;
+    this.lastRowId = 0;
+    this.awareness = new Awareness(this.doc);
+    this.awareness.setLocalState(null);
+  }
+
+  /**
+   * Builds the room of `name` from its whole update log. On several instances the bus subscription is
+   * active before the log is read, so an update stored elsewhere meanwhile is either in the log or
+   * delivered after (applying it twice is harmless).
+   */
+  static async load(
+    name: string,
+    storage: Storage,
+    commit: GroupCommit,
+    bus: Bus,
+    log: Logger,
+  ): Promise<Room> {
+    const room = new Room(name, storage, commit, bus, log);
+    const { updates, lastId } = await storage.docs.loadWithIds(name);
+    room.storedRows = updates.length;
+    room.lastRowId = lastId;
+    room.#applyLog(updates);
+    room.doc.on('update', (update: Uint8Array, origin: unknown) => room.#onUpdate(update, origin));
+    room.awareness.on('update', (change: AwarenessChange, origin: unknown) =>
+      room.#onAwareness(change, origin),
+    );
+    return room;
+  }
+
+  #applyLog(updates: readonly Uint8Array[], origin: unknown = null): void {
     this.doc.transact(() => {
       for (const update of updates) {
         try {
-          Y.applyUpdate(this.doc, update);
+          Y.applyUpdate(this.doc, update, origin);
         } catch (error) {
-          // Rows are only ever written by Yjs itself; a failure here means the file was damaged.
-          log.error(`Document ${name} : une ligne du journal est illisible et a été ignorée`, error);
+          // Rows are only ever written by Yjs itself; a failure here means the storage was damaged.
+          this.#log.error(
+            `Document ${this.name} : une ligne du journal est illisible et a été ignorée`,
+            error,
+          );
         }
       }
-    });
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
-    this.awareness = new Awareness(this.doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', (change: AwarenessChange, origin: unknown) =>
-      this.#onAwareness(change, origin),
-    );
+    }, origin);
+  }
+
+  /** An update another instance stored: applied, relayed here, not stored again. */
+  applyRemote(update: Uint8Array): void {
+    if (this.destroyed) return;
+    this.#applyLog([update], REMOTE);
+  }
+
+  /** Presence from another instance's clients: relayed to this instance's clients. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.destroyed) return;
+    try {
+      applyAwarenessUpdate(this.awareness, update, REMOTE);
+    } catch (error) {
+      this.#log.warn(`Document ${this.name} : présence d’une autre instance illisible (${String(error)})`);
+    }
+  }
+
+  /** Reads the whole log again and applies what this room missed (the bus lost messages meanwhile). */
+  async resync(): Promise<void> {
+    const { updates } = await this.#storage.docs.loadWithIds(this.name);
+    if (!this.destroyed) this.#applyLog(updates, REMOTE);
   }
 
   /** Greets a new connection: the server's state vector and the current awareness states. */
@@ -127,15 +191,24 @@ export class Room {
   }
 
   /**
-   * Replaces the document's rows by one row holding its encoded state (PERSIST2). Only called when the
-   * group commit holds nothing for this room, so the state equals the rows it replaces.
+   * Replaces the document's rows by one row holding its state (PERSIST2). Alone on its storage, the room
+   * has applied every row up to `lastRowId` (the group commit holds nothing for it when this runs), so its
+   * state is the snapshot. When other instances write the same log, the rows are taken out and applied
+   * first in the same transaction: a row stored elsewhere and not yet received is merged, never lost.
    */
-  compact(): void {
+  async compact(): Promise<void> {
     if (this.destroyed) return;
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
-    this.#storage.transaction(() => {
-      this.lastRowId = this.#storage.docs.replaceUpTo(this.name, snapshot, this.lastRowId);
-      this.storedRows = this.#storage.docs.count(this.name);
+    const docs = this.#storage.docs;
+    await this.#storage.transaction(async () => {
+      if (this.#bus.shared) {
+        const rows = await docs.takeUpTo(this.name);
+        this.#applyLog(rows, REMOTE);
+        this.lastRowId = await docs.append(this.name, Y.encodeStateAsUpdate(this.doc));
+      } else {
+        const snapshot = Y.encodeStateAsUpdate(this.doc);
+        this.lastRowId = await docs.replaceUpTo(this.name, snapshot, this.lastRowId);
+      }
+      this.storedRows = await docs.count(this.name);
     });
     if (parseDocName(this.name)?.role === 'shared') {
       const issues = validateDoc(this.doc);
@@ -167,7 +240,7 @@ export class Room {
   }
 
   #storeAndRelay(update: Uint8Array, origin: unknown): void {
-    this.#commit.addRow(this, update);
+    if (origin !== REMOTE) this.#commit.addRow(this, update);
     if (this.hooks) {
       try {
         this.hooks.changed(origin);
@@ -197,5 +270,14 @@ export class Room {
       this.#awarenessDirty.add(id);
     }
     this.#commit.awarenessChanged(this);
+    // Local presence (and its removal when a client leaves) goes to the other instances' clients too.
+    if (origin !== REMOTE && this.#bus.shared) {
+      const changed = [...added, ...updated, ...removed];
+      this.#bus.publish({
+        kind: 'awareness',
+        doc: this.name,
+        data: encodeAwarenessUpdate(this.awareness, changed),
+      });
+    }
   }
 }

@@ -17,9 +17,9 @@ import type { Storage } from '../storage/storage.ts';
 import { MESSAGE_AWARENESS } from './protocol.ts';
 
 /** The document as the log alone rebuilds it (what a restarted server would load). */
-function fromLog(storage: Storage, docName: string): Y.Doc {
+async function fromLog(storage: Storage, docName: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
-  for (const update of storage.docs.load(docName)) Y.applyUpdate(doc, update);
+  for (const update of await storage.docs.load(docName)) Y.applyUpdate(doc, update);
   return doc;
 }
 
@@ -60,15 +60,18 @@ describe('sync', () => {
       'Phase de conclusion',
     ]);
 
-    const storedWhenRelayed: boolean[] = [];
+    const storedWhenRelayed: Promise<boolean>[] = [];
     b.ws.on('message', () => {
-      // Runs in the test process right when B receives a frame: the log must already hold the change.
-      storedWhenRelayed.push(paragraphs(fromLog(server.storage, name)).includes('Premier échange'));
+      // Runs in the test process right when B receives a frame: the log must already hold the change
+      // (on SQLite the read below runs synchronously, right now).
+      storedWhenRelayed.push(
+        fromLog(server.storage, name).then((doc) => paragraphs(doc).includes('Premier échange')),
+      );
     });
     appendNoteParagraph(sharedNotes(a.doc), 'Premier échange');
     await b.waitFor((d) => paragraphs(d).includes('Premier échange'));
     expect(storedWhenRelayed.length).toBeGreaterThan(0);
-    expect(storedWhenRelayed.every(Boolean)).toBe(true);
+    expect((await Promise.all(storedWhenRelayed)).every(Boolean)).toBe(true);
 
     // Both directions, concurrent edits converge.
     const phase = listPhases(b.doc)[1]!;
@@ -77,7 +80,7 @@ describe('sync', () => {
     await a.waitFor((d) => listSteps(d).some((s) => s.title === 'Enquête métier'));
     await b.waitFor((d) => paragraphs(d).includes('Deuxième échange'));
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
-    expect(validateDoc(fromLog(server.storage, name))).toEqual([]);
+    expect(validateDoc(await fromLog(server.storage, name))).toEqual([]);
   });
 
   it('[SYNC2] updates of one event-loop turn are written in one transaction (group commit)', async () => {
@@ -85,17 +88,17 @@ describe('sync', () => {
     const name = f.accompaniment.sharedDoc;
     const a = await connect(server, name, f.coach.cookieHeader);
     const b = await connect(server, name, f.learner.cookieHeader);
-    const before = server.storage.docs.count(name);
+    const before = await server.storage.docs.count(name);
     let commits = 0;
-    const exec = server.storage.db.exec.bind(server.storage.db);
-    server.storage.db.exec = (sql: string) => {
-      if (sql === 'COMMIT') commits++;
-      exec(sql);
+    const transaction = server.storage.transaction.bind(server.storage);
+    server.storage.transaction = (fn) => {
+      commits++;
+      return transaction(fn);
     };
     // 50 separate transactions sent back to back: many frames, few commits.
     for (let i = 0; i < 50; i++) appendNoteParagraph(sharedNotes(a.doc), `ligne ${i}`);
     await b.waitFor((d) => paragraphs(d).includes('ligne 49'));
-    expect(server.storage.docs.count(name) - before).toBe(50);
+    expect((await server.storage.docs.count(name)) - before).toBe(50);
     expect(commits).toBeLessThan(50);
     expect(paragraphs(b.doc).slice(-50)).toEqual(Array.from({ length: 50 }, (_, i) => `ligne ${i}`));
   });
@@ -183,8 +186,8 @@ describe('sync', () => {
     }
     await b.waitFor((d) => paragraphs(d).includes('note 59'));
     await new Promise((r) => setTimeout(r, 20));
-    expect(server.storage.docs.count(name)).toBeLessThanOrEqual(21);
-    const reloaded = fromLog(server.storage, name);
+    expect(await server.storage.docs.count(name)).toBeLessThanOrEqual(21);
+    const reloaded = await fromLog(server.storage, name);
     expect(paragraphs(reloaded)).toEqual(paragraphs(a.doc));
     expect(Y.encodeStateVector(reloaded)).toEqual(Y.encodeStateVector(a.doc));
   });
@@ -196,13 +199,13 @@ describe('sync', () => {
     for (let i = 0; i < 5; i++) appendNoteParagraph(sharedNotes(a.doc), `note ${i}`);
     await new Promise((r) => setTimeout(r, 50));
     expect(server.sync.rooms.has(name)).toBe(true);
-    expect(server.storage.docs.count(name)).toBeGreaterThan(1);
+    expect(await server.storage.docs.count(name)).toBeGreaterThan(1);
     await a.close();
     await new Promise((r) => setTimeout(r, 60));
     expect(server.sync.rooms.has(name)).toBe(true); // not before the delay
     await new Promise((r) => setTimeout(r, 150));
     expect(server.sync.rooms.has(name)).toBe(false);
-    expect(server.storage.docs.count(name)).toBe(1);
+    expect(await server.storage.docs.count(name)).toBe(1);
     const back = await connect(server, name, f.learner.cookieHeader);
     expect(paragraphs(back.doc)).toEqual(['note 0', 'note 1', 'note 2', 'note 3', 'note 4']);
   });
@@ -229,7 +232,7 @@ describe('sync', () => {
       const reference = paragraphs(group[0]!.doc);
       expect(reference.every((p) => p.startsWith(`doc ${d} `))).toBe(true);
       for (const client of group) expect(paragraphs(client.doc)).toEqual(reference);
-      expect(paragraphs(fromLog(server.storage, docs[d]!))).toEqual(reference);
+      expect(paragraphs(await fromLog(server.storage, docs[d]!))).toEqual(reference);
     }
   });
 });
@@ -267,11 +270,11 @@ describe('rooms', () => {
     // A row written behind the loaded room's back (e.g. a future server-side write).
     const side = new Y.Doc();
     appendNoteParagraph(sharedNotes(side), 'écrit à côté');
-    server.storage.docs.append(name, Y.encodeStateAsUpdate(side));
+    await server.storage.docs.append(name, Y.encodeStateAsUpdate(side));
     await a.close();
     await new Promise((r) => setTimeout(r, 100));
     expect(server.sync.rooms.has(name)).toBe(false);
-    const stored = paragraphs(fromLog(server.storage, name));
+    const stored = paragraphs(await fromLog(server.storage, name));
     expect(stored).toContain('par le client');
     expect(stored).toContain('écrit à côté');
   });

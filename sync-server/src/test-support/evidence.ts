@@ -39,38 +39,42 @@ export const STEP_TITLE = 'Explorer ses valeurs';
  * learner would: shared notes, a placed exercise answered and handed in, a synthesis section, a message, a
  * postponed step with a reason, and the coach's private notes.
  */
-export function fillDocuments(
+export async function fillDocuments(
   server: TestServer,
   acc: { sharedDoc: string; privateDoc: string },
   people: { coach: { id: string; name: string }; learner: { id: string; name: string } },
-): { exerciseId: ExerciseId; stepId: StepId } {
+): Promise<{ exerciseId: ExerciseId; stepId: StepId }> {
   const coach: Actor = { id: people.coach.id as UserId, name: people.coach.name, role: 'coach' };
   const learner: Actor = { id: people.learner.id as UserId, name: people.learner.name, role: 'learner' };
   const now = server.clock.now();
-  const { exerciseId, stepId } = server.sync.change(acc.sharedDoc, new ServerOrigin(coach.id), (doc) => {
-    appendNoteParagraph(sharedNotes(doc), MARKERS.note);
-    const phaseId = listPhases(doc)[0]!.id;
-    const stepId = addStep(doc, { phaseId, title: STEP_TITLE });
-    postpone(doc, stepId, coach, { reason: MARKERS.reason, now });
-    const placed = placeExercise(doc, {
-      stepId,
-      definition: {
-        title: EXERCISE_TITLE,
-        questions: [{ id: 'q1', type: 'text', prompt: 'Qu’est-ce qui compte pour vous ?' }],
-      },
-      actor: coach,
-      now,
-    });
-    return { exerciseId: placed, stepId };
-  });
-  server.sync.change(acc.sharedDoc, new ServerOrigin(learner.id), (doc) => {
+  const { exerciseId, stepId } = await server.sync.change(
+    acc.sharedDoc,
+    new ServerOrigin(coach.id),
+    (doc) => {
+      appendNoteParagraph(sharedNotes(doc), MARKERS.note);
+      const phaseId = listPhases(doc)[0]!.id;
+      const stepId = addStep(doc, { phaseId, title: STEP_TITLE });
+      postpone(doc, stepId, coach, { reason: MARKERS.reason, now });
+      const placed = placeExercise(doc, {
+        stepId,
+        definition: {
+          title: EXERCISE_TITLE,
+          questions: [{ id: 'q1', type: 'text', prompt: 'Qu’est-ce qui compte pour vous ?' }],
+        },
+        actor: coach,
+        now,
+      });
+      return { exerciseId: placed, stepId };
+    },
+  );
+  await server.sync.change(acc.sharedDoc, new ServerOrigin(learner.id), (doc) => {
     appendNoteParagraph(answerTextFragment(doc, exerciseId, 'q1'), MARKERS.exercise);
     submitExercise(doc, exerciseId, learner, now);
     appendNoteParagraph(synthesisSection(doc, 'skills'), MARKERS.synthesis);
     postMessage(doc, learner, MARKERS.message, undefined, now);
     setContribution(doc, stepId, MARKERS.contribution);
   });
-  server.sync.change(acc.privateDoc, new ServerOrigin(coach.id), (doc) =>
+  await server.sync.change(acc.privateDoc, new ServerOrigin(coach.id), (doc) =>
     appendNoteParagraph(privateNotes(doc), MARKERS.privateNote),
   );
   return { exerciseId, stepId };
