@@ -27,20 +27,20 @@ function playwright(file: string): Totals {
   return { passed: s.expected + s.flaky, failed: s.unexpected + (r.errors?.length ?? 0), skipped: s.skipped };
 }
 
+// Reports are named by their runner: `vitest:<file>` or `playwright:<file>` (several of each may be given).
 const args = process.argv.slice(2);
 const checkArg = args.find((a) => a.startsWith('--check='));
-const [vitestFile, playwrightFile] = args.filter((a) => !a.startsWith('--'));
+const readers = { vitest, playwright } as const;
 // The static checks (format, lint, types) count as one suite-level test, so a failing check shows in the total.
 const total: Totals = { passed: 0, failed: 0, skipped: 0 };
 if (checkArg === '--check=passed') total.passed += 1;
 else if (checkArg === '--check=failed') total.failed += 1;
 let missing = false;
-for (const [file, read] of [
-  [vitestFile, vitest],
-  [playwrightFile, playwright],
-] as const) {
-  if (!file || !existsSync(file)) {
-    console.error(`rapport absent : ${file ?? '(non fourni)'}`);
+for (const arg of args.filter((a) => !a.startsWith('--'))) {
+  const [kind, file] = [arg.slice(0, arg.indexOf(':')), arg.slice(arg.indexOf(':') + 1)];
+  const read = readers[kind as keyof typeof readers];
+  if (!read || !file || !existsSync(file)) {
+    console.error(`rapport absent : ${arg}`);
     total.failed += 1;
     missing = true;
     continue;

@@ -13,6 +13,9 @@ import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { IceServer } from './ice.ts';
 
+/** A call presence still open after this long was left by an instance that stopped abruptly. */
+const STALE_CALL_MS = 12 * 3600_000;
+
 export const CALL_PATH_PREFIX = '/call/';
 /** Larger frames close the connection with 1009 (an SDP offer is a few KiB). */
 export const CALL_MAX_FRAME_BYTES = 64 * 1024;
@@ -92,8 +95,12 @@ export class CallHub {
     });
     this.#ping = setInterval(() => this.#keepAlive(), options.pingIntervalMs ?? 30_000);
     this.#ping.unref();
-    // Presences left open by a server that stopped abruptly end now: nobody can still be connected.
-    this.#cleared = options.storage.appointments.closeOpenCalls(options.clock.now()).then(
+    // Presences left open by a server that stopped abruptly end now: alone on its database, nobody can
+    // still be connected. On PostgreSQL other instances may hold calls right now: only presences older than
+    // any real call are closed (SCALE5).
+    const now = options.clock.now();
+    const joinedBefore = options.storage.sqlite ? Number.MAX_SAFE_INTEGER : now - STALE_CALL_MS;
+    this.#cleared = options.storage.appointments.closeOpenCalls(now, joinedBefore).then(
       () => undefined,
       (error: unknown) => options.log.error('Clôture des présences d’appel précédentes impossible', error),
     );

@@ -743,8 +743,14 @@ export class Appointments {
   }
 
   /** At startup: presences left open by a stopped server end now (nobody can still be connected). */
-  async closeOpenCalls(at: number): Promise<number> {
-    return (await this.#sql.run('UPDATE call_log SET left_at = ? WHERE left_at IS NULL', at)).changes;
+  async closeOpenCalls(at: number, joinedBefore = Number.MAX_SAFE_INTEGER): Promise<number> {
+    return (
+      await this.#sql.run(
+        'UPDATE call_log SET left_at = ? WHERE left_at IS NULL AND joined_at < ?',
+        at,
+        joinedBefore,
+      )
+    ).changes;
   }
 
   /** Booked appointments whose reminder is due at `now` and not yet sent to one of their people. */
