@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
-import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log/logger.ts';
 import type { GroupCommit } from './group-commit.ts';
 import {
   ConnectionLimits,
   DEFAULT_LIMITS,
+  LogBudget,
   awarenessWindow,
   pendingGuard,
   type SyncLimits,
@@ -19,12 +19,16 @@ import {
   SYNC_STEP1,
   SYNC_STEP2,
   SYNC_UPDATE,
+  checkUpdate,
   encodeIntegratedState,
   readAwarenessUpdate,
   syncStep2Message,
   type AwarenessEntry,
 } from './protocol.ts';
 import type { Room } from './room.ts';
+
+/** Refusals are logged, but a flood of bad frames must not become a flood of log lines. */
+const refusals = new LogBudget(10, 1000);
 
 /** A client whose send buffer grows past this is not reading: it is cut off rather than filling memory. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -78,6 +82,8 @@ export class Connection {
     this.#log = options.log;
     this.#onRoomFailure = options.onRoomFailure;
     this.#limits = new ConnectionLimits(options.limits ?? DEFAULT_LIMITS);
+    // What it left pending goes with it (SYNC10).
+    this.ws.once('close', () => pendingGuard(this.room, this.#limits.limits).left(this));
   }
 
   /**
@@ -128,7 +134,13 @@ export class Connection {
   }
 
   #reject(code: number, reason: string): void {
-    this.#log.warn(`Document ${this.room.name} : message refusé (${code} ${reason})`);
+    if (refusals.allow()) {
+      const skipped = refusals.takeSkipped();
+      this.#log.warn(
+        `Document ${this.room.name} : message refusé (${code} ${reason})` +
+          (skipped > 0 ? ` — et ${skipped} autre(s) refus non journalisé(s)` : ''),
+      );
+    }
     this.close(code, reason);
   }
 
@@ -193,9 +205,7 @@ export class Connection {
     if (!this.#limits.update(payload.length)) return this.#rateLimited();
     if (decoding.hasContent(decoder)) return this.#reject(CLOSE.invalidPayload, 'octets en trop');
     try {
-      // A full decode first: Yjs integrates structs before reading the delete set, so a truncated update
-      // would otherwise be half applied before failing.
-      Y.decodeUpdate(payload);
+      checkUpdate(payload, this.room.doc);
     } catch {
       return this.#reject(CLOSE.invalidPayload, 'mise à jour illisible');
     }

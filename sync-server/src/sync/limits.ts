@@ -113,6 +113,40 @@ export class TokenBucket {
   }
 }
 
+/** At most `perWindow` log lines per window; the others are counted, to be mentioned in the next one. */
+export class LogBudget {
+  readonly #perWindow: number;
+  readonly #windowMs: number;
+  #windowStart = -Infinity;
+  #used = 0;
+  #skipped = 0;
+
+  constructor(perWindow: number, windowMs: number) {
+    this.#perWindow = perWindow;
+    this.#windowMs = windowMs;
+  }
+
+  allow(now = performance.now()): boolean {
+    if (now - this.#windowStart >= this.#windowMs) {
+      this.#windowStart = now;
+      this.#used = 0;
+    }
+    if (this.#used < this.#perWindow) {
+      this.#used++;
+      return true;
+    }
+    this.#skipped++;
+    return false;
+  }
+
+  /** How many lines were skipped since the last call. */
+  takeSkipped(): number {
+    const skipped = this.#skipped;
+    this.#skipped = 0;
+    return skipped;
+  }
+}
+
 /** The per-connection buckets of SYNC10 and SYNC11. */
 export class ConnectionLimits {
   readonly #updates: TokenBucket;
@@ -218,9 +252,9 @@ const pendingBytes = (doc: Room['doc']): number =>
  * dependencies it has not seen, merges every later such update into them and retries the deletions on
  * every update — a cost that grows with what is pending. A real client only causes it for a moment (an
  * edit sent before the sync answer that carries what it depends on). Pending content that outlives
- * `maxPendingMs` or outgrows `maxPendingBytes` is discarded — it was never integrated, stored or relayed,
- * so the room is left equal to its log — and the connections that added to it are closed with 1007:
- * an honest one resyncs when it reconnects, and sends it again with what it depends on.
+ * `maxPendingMs`, outgrows `maxPendingBytes` or whose sender left is discarded — it was never integrated,
+ * stored or relayed, so the room is left equal to its log — and the connections that added to it are
+ * closed with 1007: an honest one resyncs when it reconnects, and sends it again with what it depends on.
  */
 class PendingGuard {
   readonly #room: Room;
@@ -249,6 +283,11 @@ class PendingGuard {
       this.#timer = setTimeout(() => this.#discard(), this.#maxMs);
       this.#timer.unref();
     }
+  }
+
+  /** A connection left: what it added and what depends on it will not be completed by it any more. */
+  left(conn: Connection): void {
+    if (this.#senders.has(conn)) this.#discard();
   }
 
   #reset(): void {

@@ -96,6 +96,38 @@ export function updateFrame(update: Uint8Array): Buffer {
 }
 
 /**
+ * Decodes a whole update and checks what Yjs takes for granted when integrating it into `doc`; throws when
+ * it is malformed. Yjs integrates structs before reading the delete set, so a truncated update would
+ * otherwise be half applied before failing; and it trusts that a struct only refers to earlier structs of
+ * its own client, that a deleted range is not empty, and that a struct overlapping what the document
+ * already has does not continue garbage-collected content — an update that breaks any of these throws
+ * halfway through integration (SYNC4's last row), where it is refused here.
+ */
+export function checkUpdate(update: Uint8Array, doc?: Y.Doc): void {
+  const { structs, ds } = Y.decodeUpdate(update);
+  for (const struct of structs) {
+    if (!(struct.length > 0)) throw new Error('empty struct');
+    if (!(struct instanceof Y.Item)) continue;
+    const { client, clock } = struct.id;
+    if (doc) {
+      // Integrated from the document's state on, after the last struct it has of that client.
+      const state = Y.getState(doc.store, client);
+      if (
+        clock < state &&
+        state < clock + struct.length &&
+        doc.store.clients.get(client)?.at(-1) instanceof Y.GC
+      )
+        throw new Error('continues collected content');
+    }
+    const parent = struct.parent instanceof Y.ID ? struct.parent : null;
+    for (const ref of [struct.origin, struct.rightOrigin, parent])
+      if (ref !== null && ref.client === client && ref.clock >= clock) throw new Error('forward reference');
+  }
+  for (const ranges of ds.clients.values())
+    for (const range of ranges) if (!(range.len > 0)) throw new Error('empty deleted range');
+}
+
+/**
  * `Y.encodeStateAsUpdate(doc, stateVector)` without what the document holds pending (structs or deletions
  * waiting for updates it has not seen): that part is neither integrated nor stored, so it is not sent
  * (SYNC2) — Yjs would otherwise append it to every sync answer.
