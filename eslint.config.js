@@ -32,6 +32,17 @@ export default ts.config(
     },
   },
   {
+    // Every storage call is asynchronous: a promise left floating would lose its error (or crash the
+    // process on rejection), and one used as a condition is always true.
+    files: ['sync-server/src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
   },
