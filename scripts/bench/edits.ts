@@ -25,6 +25,7 @@ class Writer {
   #text: Y.XmlText;
   #cursor = 0;
   #last: Uint8Array | null = null;
+  #lastWordLength = 0;
   readonly #rand: () => number;
 
   constructor(clientId: number, rand: () => number) {
@@ -61,8 +62,6 @@ class Writer {
     return update;
   }
 
-  #lastWordLength = 0;
-
   #word(): string {
     const n = 1 + Math.floor(this.#rand() * 8);
     let word = '';
@@ -96,4 +95,16 @@ export function editingHistory(count: number, writers = 2, seed = 1): Uint8Array
   while (updates.length < count) updates.push(people[updates.length % writers]!.edit());
   for (const person of people) person.doc.destroy();
   return updates.slice(0, count);
+}
+
+/** The state vector the first `count` updates of a history make (what a sync answer must cover). */
+export function historyStateVector(
+  updates: readonly Uint8Array[],
+  count = updates.length,
+): Map<number, number> {
+  const sv = new Map<number, number>();
+  for (let i = 0; i < count; i++)
+    for (const [client, clock] of Y.parseUpdateMeta(updates[i]!).to)
+      if (clock > (sv.get(client) ?? 0)) sv.set(client, clock);
+  return sv;
 }

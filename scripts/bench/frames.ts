@@ -113,3 +113,27 @@ export function readHead(frame: Uint8Array, out: { client: number; clock: number
   out.clock = value;
   return true;
 }
+
+/**
+ * The update carried by a sync step 2 or sync update frame (`[0, 1|2, varUint length, …update]`), or null
+ * when the frame is not one or is cut short.
+ */
+export function syncPayload(frame: Uint8Array): Uint8Array | null {
+  if (frame[0] !== MESSAGE_SYNC || (frame[1] !== SYNC_STEP2 && frame[1] !== SYNC_UPDATE)) return null;
+  let pos = 2;
+  let length = 0;
+  let mult = 1;
+  for (;;) {
+    if (pos >= frame.length) return null;
+    const byte = frame[pos++]!;
+    length += (byte & 0x7f) * mult;
+    if (byte < 0x80) break;
+    mult *= 128;
+  }
+  return pos + length <= frame.length ? frame.subarray(pos, pos + length) : null;
+}
+
+/** Which clients an update holds, up to which clock (exclusive): its state vector. */
+export function stateVectorOf(update: Uint8Array): Map<number, number> {
+  return Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+}

@@ -31,10 +31,15 @@ function area(url: string): string {
 }
 
 /**
- * `window` restricts the summary to samples taken within [from, to] (µs of the monotonic clock, which both
+ * `window` (one or several) restricts the summary to samples taken within [from, to] (µs of the monotonic clock, which both
  * V8's profile timestamps and `process.hrtime` read on Linux): the measured phase, without start-up.
  */
-export function summarizeProfile(file: string, top = 30, window?: { from: number; to: number }): string {
+export function summarizeProfile(
+  file: string,
+  top = 30,
+  window?: { from: number; to: number } | readonly { from: number; to: number }[],
+): string {
+  const windows = window === undefined ? [] : Array.isArray(window) ? window : [window];
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -42,7 +47,7 @@ export function summarizeProfile(file: string, top = 30, window?: { from: number
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     t += delta;
-    if (window && (t < window.from || t > window.to)) return;
+    if (windows.length > 0 && !windows.some((w) => t >= w.from && t <= w.to)) return;
     self.set(id, (self.get(id) ?? 0) + delta);
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);

@@ -73,7 +73,10 @@ export interface ServerProcess {
   wsBase: string;
   /** Last lines the process printed (shown when it fails). */
   output: string[];
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL if the process has not exited after `timeoutMs` (10 s by default). */
+  stop(timeoutMs?: number): Promise<void>;
+  /** `kill -9`: the process dies at once, with whatever it had not committed (workload K). */
+  kill(): Promise<void>;
 }
 
 /**
@@ -88,9 +91,11 @@ export async function startServer(
     nodeArgs?: string[];
     nice?: number;
     entry?: string;
+    /** A given port (a restart on the same address); a free one by default. */
+    port?: number;
   } = {},
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const entry = options.entry ?? (kind === 'reference' ? REFERENCE_ENTRY : OUR_ENTRY);
   const nodeArgs = [...(options.nodeArgs ?? []), entry];
   const pinned = hasTaskset && options.core !== null && options.core !== undefined;
@@ -153,14 +158,22 @@ export async function startServer(
     httpUrl: `http://127.0.0.1:${port}`,
     wsBase: isOurs(kind) ? `ws://127.0.0.1:${port}/sync/` : `ws://127.0.0.1:${port}/`,
     output,
-    async stop() {
+    async stop(timeoutMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
+      // Unref'd: a long timeout must not keep the bench alive once the server is gone.
+      const timeout = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), timeoutMs).unref(),
+      );
       if ((await Promise.race([exited, timeout])) === 'timeout') {
         child.kill('SIGKILL');
         await exited;
       }
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -2,12 +2,21 @@
 // (in memory, no auth), driven by the same load generator. See the README's "Benchmark" section.
 //
 // Options: `--name=value` flags or `BENCH_NAME` environment variables (e.g. `--a-docs=20`, `BENCH_A_DOCS=20`);
-// `--short` is a < 1 min smoke form; `--profile` runs workload A once against our server under
-// `node --cpu-prof` and prints where its time goes.
+// `--short` is a < 1 min smoke form; `--profile` runs workload A (or those of `--workloads`) once against
+// our server under `node --cpu-prof` and prints where its time goes. Workloads L (cold load) and K (kill -9
+// and reconnect) are in cold-load.ts and kill-storm.ts.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  COLD_TARGETS,
+  cleanupColdLoad,
+  coldDocCount,
+  runColdLoad,
+  type ColdLoadConfig,
+} from './cold-load.ts';
+import { KillStorm } from './kill-storm.ts';
 import { Load, type DocTarget, type PhaseResult } from './load.ts';
 import { summarizeProfile } from './profile-summary.ts';
 import {
@@ -24,10 +33,11 @@ import {
   startServer,
   type Fixture,
   type ServerKind,
+  type ServerProcess,
 } from './servers.ts';
 
 const DEFAULTS = {
-  workloads: 'A,B,C,D,R',
+  workloads: 'A,B,C,D,R,L,K',
   servers: 'ours,reference',
   runs: 3,
   warmup: 2,
@@ -57,6 +67,19 @@ const DEFAULTS = {
   rClients: 10,
   /** Seconds of typing at 5 updates/s per document before the storm, so that the documents hold content. */
   rSeconds: 5,
+  /** L: stored updates per document (comma-separated sizes), measured documents per size, warm-up ones. */
+  lSizes: '10000,100000',
+  lDocs: 20,
+  lWarmup: 2,
+  /** L: people typing the history of each document. */
+  lWriters: 2,
+  /** K: clients on documents, typing at `kRate` updates/s per document for `kSeconds` before the kill. */
+  kDocs: 1000,
+  kClients: 2,
+  kRate: 2,
+  kSeconds: 5,
+  /** K: each client reconnects after a random 0–`kJitter` ms (y-websocket's first backoff is 200 ms). */
+  kJitter: 200,
   /** Before each pass, wait up to this many seconds for the rest of the machine to use < `quiet` of a core. */
   waitQuiet: 120,
   quiet: 0.25,
@@ -94,6 +117,11 @@ const SHORT: Partial<Options> = {
   dSeconds: 2,
   rDocs: 10,
   rSeconds: 1,
+  lSizes: '1000,5000',
+  lDocs: 2,
+  lWarmup: 1,
+  kDocs: 50,
+  kSeconds: 1,
 };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -178,7 +206,16 @@ function shapeOf(workload: string, o: Options): Shape {
   if (workload === 'C') return { docs: o.cDocs, clients: o.cClients, rate: o.cStart, seconds: o.cSeconds };
   if (workload === 'D') return { docs: o.dDocs, clients: o.dClients, rate: o.dRate, seconds: o.dSeconds };
   if (workload === 'R') return { docs: o.rDocs, clients: o.rClients, rate: 5, seconds: o.rSeconds };
-  throw new Error(`Charge inconnue : ${workload} (A, B, C, D ou R)`);
+  if (workload === 'L') return { docs: coldDocCount(coldConfig(o)), clients: 1, rate: 0, seconds: 0 };
+  if (workload === 'K') return { docs: o.kDocs, clients: o.kClients, rate: o.kRate, seconds: o.kSeconds };
+  throw new Error(`Charge inconnue : ${workload} (A, B, C, D, R, L ou K)`);
+}
+
+function coldConfig(o: Options): ColdLoadConfig {
+  const sizes = o.lSizes.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--l-sizes : nombres de mises à jour séparés par des virgules attendus (${o.lSizes})`);
+  return { sizes, docs: o.lDocs, warmup: o.lWarmup, writers: o.lWriters };
 }
 
 function targets(kind: ServerKind, wsBase: string, fixture: Fixture | null, count: number): DocTarget[] {
@@ -198,8 +235,8 @@ interface RunContext {
   fixture: Fixture | null;
   outFile: string;
   profileDir: string | null;
-  /** The measured phase on the monotonic clock (µs), to cut the profile to it. */
-  profileWindow?: { from: number; to: number };
+  /** The measured phases on the monotonic clock (µs), to cut the profile to them. */
+  profileWindows: { from: number; to: number }[];
 }
 
 type Row = Record<string, unknown> & {
@@ -269,6 +306,135 @@ async function waitQuiet(o: Options): Promise<number> {
   }
 }
 
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** Starts a server under test as every workload does: pinned, profiled when asked. */
+function start(
+  ctx: RunContext,
+  kind: ServerKind,
+  dataDir: string | null,
+  port?: number,
+): Promise<ServerProcess> {
+  const o = ctx.options;
+  const nodeArgs = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
+  if (kind === 'ours' && o.nodeArgs) nodeArgs.push(...o.nodeArgs.split(' ').filter(Boolean));
+  return startServer(kind, {
+    dataDir: dataDir ?? undefined,
+    core: 0,
+    nodeArgs,
+    nice: o.nice,
+    entry: kind === 'baseline' ? path.resolve(o.baseline) : undefined,
+    port,
+  });
+}
+
+function baseRow(ctx: RunContext, workload: string, kind: ServerKind, run: number, order: number) {
+  return {
+    at: new Date().toISOString(),
+    workload,
+    server: kind,
+    run,
+    order,
+    pinned: hasTaskset,
+    nice: ctx.options.nice,
+    node: process.version,
+    cpus: os.cpus().length,
+  };
+}
+
+async function runCold(ctx: RunContext, kind: ServerKind, run: number, order: number): Promise<void> {
+  const base = baseRow(ctx, 'L', kind, run, order);
+  await runColdLoad({
+    kind,
+    fixture: ctx.fixture,
+    config: coldConfig(ctx.options),
+    start: (dataDir) => start(ctx, kind, dataDir),
+    target: (server, i) => targets(kind, server.wsBase, ctx.fixture, i + 1)[i]!,
+    label: `L ${kind.padEnd(9)} #${run}`,
+    record: (row) => record(ctx, { ...base, ...row }),
+    windows: ctx.profileWindows,
+  });
+}
+
+async function runKill(ctx: RunContext, kind: ServerKind, run: number, order: number): Promise<void> {
+  const o = ctx.options;
+  const label = `K ${kind.padEnd(9)} #${run}`;
+  const base = { ...baseRow(ctx, 'K', kind, run, order), docs: o.kDocs, clientsPerDoc: o.kClients };
+  if (!isOurs(kind)) {
+    console.log(`${label} sans objet : la référence ne garde rien en mémoire après un kill -9`);
+    record(ctx, { ...base, applicable: false });
+    return;
+  }
+  const dataDir = copyDataDir(ctx.fixture!);
+  let server = await start(ctx, kind, dataDir);
+  const storm = new KillStorm(targets(kind, server.wsBase, ctx.fixture, o.kDocs), {
+    docs: o.kDocs,
+    clientsPerDoc: o.kClients,
+    rate: o.kRate,
+    seconds: o.kSeconds,
+    jitter: o.kJitter,
+    chunk: 'x'.repeat(o.chunk),
+  });
+  try {
+    const rssIdle = rssMiB(server.pid);
+    await storm.connect();
+    const rssConnected = rssMiB(server.pid);
+    const port = Number(new URL(server.httpUrl).port);
+    let from = 0;
+    let startupCpu = 0;
+    let busy0 = 0;
+    let gen0 = 0;
+    const { result: r, server: restarted } = await storm.run(server, async () => {
+      const s = await start(ctx, kind, dataDir, port);
+      from = nowUs();
+      startupCpu = cpuMs(s.pid);
+      busy0 = machineBusyMs();
+      gen0 = cpuMs(process.pid);
+      return s;
+    });
+    server = restarted;
+    ctx.profileWindows.push({ from, to: nowUs() });
+    // From listening to the last client back (the rooms loaded again, the sessions and accesses checked).
+    const resyncCpu = cpuMs(server.pid) - startupCpu;
+    const otherShare =
+      (machineBusyMs() - busy0 - resyncCpu - (cpuMs(process.pid) - gen0)) / Math.max(1, r.resyncMs);
+    const ok = r.lostClients === 0 && r.totalMs <= 5000;
+    console.log(
+      `${label} ${r.clients} clients resynchronisés ${fmt(r.resyncMs, 0)} ms après le redémarrage` +
+        ` (kill -9 → écoute ${fmt(r.restartMs, 0)} ms, total ${fmt(r.totalMs, 0)} ms)  par client p50 ${fmt(r.perClient.p50, 0)} ms` +
+        ` p99 ${fmt(r.perClient.p99, 0)} ms max ${fmt(r.perClient.max, 0)} ms  CPU ${fmt((resyncCpu / r.clients) * 1000, 0)} ms/1000 reconnexions` +
+        ` (démarrage ${fmt(startupCpu, 0)} ms), autres ${fmt(100 * otherShare, 0)} %  ${r.retries} nouvelles tentatives` +
+        (r.retries
+          ? ` (${Object.entries(r.failures)
+              .map(([k, v]) => `${k} × ${v}`)
+              .join(', ')})`
+          : ''),
+    );
+    console.log(
+      `${' '.repeat(label.length)} ${r.sent} màj écrites, ${r.received} reçues avant le kill : ` +
+        (r.lostClients === 0 ? 'aucune perdue' : `⚠ ${r.lostUpdates} perdues (${r.lostClients} clients)`) +
+        `; ${fmt(r.unconfirmed, 0)} écrites sans avoir été relayées, dont ${fmt(r.unconfirmedKept, 0)} gardées` +
+        `  cible tous en ≤ 5 s depuis le kill, aucune perdue ${ok ? '✓' : '✗'}`,
+    );
+    record(ctx, {
+      ...base,
+      applicable: true,
+      ...r,
+      latencyMs: r.perClient,
+      reconnectMs: r.totalMs,
+      serverCpuMs: { startup: startupCpu, resync: resyncCpu },
+      otherCpuShare: otherShare,
+      cpuMsPer1000: (resyncCpu / r.clients) * 1000,
+      met: ok,
+      rssMiB: { idle: rssIdle, connected: rssConnected, after: rssMiB(server.pid) },
+    });
+  } finally {
+    await storm.close();
+    await server.stop();
+    removeDir(dataDir);
+  }
+}
+
 async function runOne(
   ctx: RunContext,
   workload: string,
@@ -276,18 +442,12 @@ async function runOne(
   run: number,
   order: number,
 ): Promise<void> {
+  if (workload === 'L') return runCold(ctx, kind, run, order);
+  if (workload === 'K') return runKill(ctx, kind, run, order);
   const o = ctx.options;
   const shape = shapeOf(workload, o);
   const dataDir = isOurs(kind) ? copyDataDir(ctx.fixture!) : null;
-  const nodeArgs = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
-  if (kind === 'ours' && o.nodeArgs) nodeArgs.push(...o.nodeArgs.split(' ').filter(Boolean));
-  const server = await startServer(kind, {
-    dataDir: dataDir ?? undefined,
-    core: 0,
-    nodeArgs,
-    nice: o.nice,
-    entry: kind === 'baseline' ? path.resolve(o.baseline) : undefined,
-  });
+  const server = await start(ctx, kind, dataDir);
   const label = `${workload} ${kind.padEnd(9)} #${run}`;
   let load: Load | null = null;
   try {
@@ -302,25 +462,17 @@ async function runOne(
     await load.setup();
     const rssConnected = rssMiB(server.pid);
     const base = {
-      at: new Date().toISOString(),
-      workload,
-      server: kind,
-      run,
-      order,
+      ...baseRow(ctx, workload, kind, run, order),
       docs: shape.docs,
       clientsPerDoc: shape.clients,
       clients: shape.docs * shape.clients,
-      pinned: hasTaskset,
-      nice: o.nice,
-      node: process.version,
-      cpus: os.cpus().length,
     };
     if (workload === 'R') {
       await load.phase(shape.rate, shape.seconds);
       const server0 = cpuTimes(server.pid);
       const from = Number(process.hrtime.bigint() / 1000n);
       const storm = await load.reconnectStorm();
-      ctx.profileWindow = { from, to: Number(process.hrtime.bigint() / 1000n) };
+      ctx.profileWindows.push({ from, to: Number(process.hrtime.bigint() / 1000n) });
       const server1 = cpuTimes(server.pid);
       const cpu = server1.user - server0.user + server1.system - server0.system;
       const clients = shape.docs * shape.clients;
@@ -343,7 +495,7 @@ async function runOne(
       await load.phase(shape.rate, o.warmup);
       const from = Number(process.hrtime.bigint() / 1000n);
       const m = await measure(server.pid, () => load!.phase(shape.rate, shape.seconds));
-      ctx.profileWindow = { from, to: Number(process.hrtime.bigint() / 1000n) };
+      ctx.profileWindows.push({ from, to: Number(process.hrtime.bigint() / 1000n) });
       const rssAfter = rssMiB(server.pid);
       printPhase(label, m);
       console.log(
@@ -403,10 +555,100 @@ async function runOne(
   }
 }
 
+type Lat = { p50: number; p99: number; max: number };
+
+/** L: per server, variant and size, the medians over the passes of the first sync's p50 / p99 / max. */
+function summaryCold(outFile: string): void {
+  const mine = rows.filter((r) => r.workload === 'L');
+  const keys = [...new Set(mine.map((r) => `${r.server}|${String(r['variant'])}|${String(r['updates'])}`))];
+  for (const key of keys) {
+    const [server, variant, updates] = key.split('|') as [ServerKind, string, string];
+    const rs = mine.filter(
+      (r) => r.server === server && r['variant'] === variant && String(r['updates']) === updates,
+    );
+    const lat = (field: string, k: keyof Lat) => median(rs.map((r) => (r[field] as Lat)[k]));
+    const stats = {
+      p50: lat('latencyMs', 'p50'),
+      p99: lat('latencyMs', 'p99'),
+      max: lat('latencyMs', 'max'),
+      warmP50: lat('warmMs', 'p50'),
+      warmP99: lat('warmMs', 'p99'),
+      cpuCold: median(rs.map((r) => (r['serverCpuMs'] as { cold: number } | undefined)?.cold ?? NaN)),
+      cpuWarm: median(rs.map((r) => (r['serverCpuMs'] as { warm: number } | undefined)?.warm ?? NaN)),
+    };
+    const target = variant === 'compacted' ? COLD_TARGETS.get(Number(updates)) : undefined;
+    console.log(
+      `L ${server.padEnd(9)} ${variant.padEnd(9)} ${updates.padStart(7)} màj, ${rs.length} passe(s) : ` +
+        `1re synchro p50 ${fmt(stats.p50, 1)} ms p99 ${fmt(stats.p99, 1)} ms max ${fmt(stats.max, 1)} ms;` +
+        ` chargé p50 ${fmt(stats.warmP50, 1)} ms p99 ${fmt(stats.warmP99, 1)} ms;` +
+        ` CPU serveur ${fmt(stats.cpuCold, 1)} ms par 1re synchro (${fmt(stats.cpuWarm, 1)} chargé)` +
+        (target !== undefined ? `  cible p99 ≤ ${target} ms ${stats.p99 <= target ? '✓' : '✗'}` : ''),
+    );
+    appendFileSync(
+      outFile,
+      JSON.stringify({
+        at: new Date().toISOString(),
+        workload: 'L',
+        summary: true,
+        server,
+        variant,
+        updates: Number(updates),
+        runs: rs.length,
+        ...stats,
+        ...(target !== undefined ? { targetP99Ms: target, met: stats.p99 <= target } : {}),
+      }) + '\n',
+    );
+  }
+}
+
+/** K: medians over the passes; the reference is not applicable. */
+function summaryKill(outFile: string): void {
+  const rs = rows.filter((r) => r.workload === 'K' && r['applicable'] === true);
+  if (rows.some((r) => r.workload === 'K' && r['applicable'] === false))
+    console.log('K reference sans objet (rien n’est gardé après un kill -9)');
+  if (rs.length === 0) return;
+  const m = (field: string) => median(rs.map((r) => r[field] as number));
+  const lost = Math.max(...rs.map((r) => r['lostUpdates'] as number));
+  const stats = {
+    resyncMs: m('resyncMs'),
+    restartMs: m('restartMs'),
+    totalMs: m('totalMs'),
+    p50: median(rs.map((r) => (r['latencyMs'] as Lat).p50)),
+    p99: median(rs.map((r) => (r['latencyMs'] as Lat).p99)),
+    lostUpdates: lost,
+  };
+  const met = stats.totalMs <= 5000 && lost === 0;
+  console.log(
+    `K ours      ${rs.length} passe(s) : tous resynchronisés ${fmt(stats.resyncMs, 0)} ms après le redémarrage,` +
+      ` ${fmt(stats.totalMs, 0)} ms après le kill -9 (dont démarrage ${fmt(stats.restartMs, 0)} ms);` +
+      ` par client p50 ${fmt(stats.p50, 0)} ms p99 ${fmt(stats.p99, 0)} ms; ${lost === 0 ? 'aucune màj perdue' : `⚠ ${lost} màj perdues`}` +
+      `  cible ≤ 5 s, aucune perdue ${met ? '✓' : '✗'}`,
+  );
+  appendFileSync(
+    outFile,
+    JSON.stringify({
+      at: new Date().toISOString(),
+      workload: 'K',
+      summary: true,
+      runs: rs.length,
+      ...stats,
+      met,
+    }) + '\n',
+  );
+}
+
 function summary(options: Options, outFile: string): void {
   console.log('\n— Synthèse (médianes des passes) —');
   const workloads = options.workloads.split(',');
   for (const workload of workloads) {
+    if (workload === 'L') {
+      summaryCold(outFile);
+      continue;
+    }
+    if (workload === 'K') {
+      summaryKill(outFile);
+      continue;
+    }
     const per = (server: ServerKind) =>
       rows.filter(
         (r) => r.workload === workload && r.server === server && (workload !== 'C' || r['summary']),
@@ -525,17 +767,23 @@ async function main(): Promise<void> {
     console.log(
       `${fixture.docs.length} accompagnements créés par l’API en ${fmt((Date.now() - started) / 1000)} s`,
     );
-  const ctx: RunContext = { options, fixture, outFile, profileDir };
+  const ctx: RunContext = { options, fixture, outFile, profileDir, profileWindows: [] };
   try {
     for (const workload of workloads) {
       const shape = shapeOf(workload, options);
+      const cold = coldConfig(options);
       console.log(
-        `\n${workload} : ${shape.docs} documents × ${shape.clients} clients, ` +
-          (workload === 'C'
-            ? `${shape.rate} màj/s par document puis × ${options.cFactor} par palier de ${shape.seconds} s`
-            : workload === 'R'
-              ? `${shape.seconds} s de frappe puis tous coupés et reconnectés d’un coup`
-              : `${shape.rate} màj/s par document, ${shape.seconds} s`),
+        workload === 'L'
+          ? `\nL : ${cold.docs} documents (+ ${cold.warmup} d’échauffement) de ${cold.sizes.join(' et de ')} mises à jour stockées,` +
+              ` première synchronisation à froid, chacun seul`
+          : `\n${workload} : ${shape.docs} documents × ${shape.clients} clients, ` +
+              (workload === 'C'
+                ? `${shape.rate} màj/s par document puis × ${options.cFactor} par palier de ${shape.seconds} s`
+                : workload === 'R'
+                  ? `${shape.seconds} s de frappe puis tous coupés et reconnectés d’un coup`
+                  : workload === 'K'
+                    ? `${shape.rate} màj/s par document pendant ${shape.seconds} s, kill -9 du serveur, redémarrage, tous reconnectés`
+                    : `${shape.rate} màj/s par document, ${shape.seconds} s`),
       );
       for (let run = 1; run <= options.runs; run++) {
         // Interleaved: the server that goes first alternates from one pass to the next.
@@ -548,6 +796,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if (fixture) removeDir(fixture.templateDir);
+    cleanupColdLoad();
   }
   summary(options, outFile);
   console.log(
@@ -556,7 +805,7 @@ async function main(): Promise<void> {
   if (profileDir) {
     for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
       console.log(`\nProfil : ${path.relative(process.cwd(), path.join(profileDir, file))}`);
-      console.log(summarizeProfile(path.join(profileDir, file), 40, ctx.profileWindow));
+      console.log(summarizeProfile(path.join(profileDir, file), 40, ctx.profileWindows));
     }
   }
 }

@@ -10,7 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cpuMs, prepareFixture, removeDir, startServer, type ServerProcess } from '../bench/servers.ts';
+import {
+  cpuMs,
+  prepareFixture,
+  removeDir,
+  rssMiB,
+  startServer,
+  type ServerProcess,
+} from '../bench/servers.ts';
 import type { AttackConfig, AttackReport } from './attacker.ts';
 import { HonestClient, LatencyBook, percentiles } from './honest.ts';
 import { readStoredDocs, sameState } from './stored.ts';
@@ -40,7 +47,7 @@ export const FULL: Omit<FuzzOptions, 'seed' | 'log'> = {
   docs: 4,
   honestPerDoc: 3,
   ratePerDoc: 5,
-  concurrency: 24,
+  concurrency: 8,
   baselineMs: 5000,
   maxFramesPerConnection: 6,
   realOversizeEvery: 200,
@@ -52,10 +59,14 @@ export interface MonitorFigures {
   messages: number;
   maxWallMs: number;
   maxCpuMs: number;
+  slowest: { head: string; bytes: number } | null;
   over10msWall: number;
   over50msCpu: number;
   maxBlockWallMs: number;
   maxBusyBlockMs: number;
+  maxGcMs: number;
+  gcOver20ms: number;
+  blocks: { at: number; busyMs: number; gcMs: number }[];
   loopDelay: { p50: number; p99: number; max: number };
   /** The server's error lines (first few). */
   errors: string[];
@@ -70,9 +81,11 @@ export interface FuzzReport {
     closes: Record<string, number>;
     errors: string[];
   };
-  stored: { docs: number; rows: number };
+  stored: { docs: number; rows: number; bytes: number };
   /** CPU time the server spent during the attack (ms). */
   serverCpuMs: number;
+  /** The server's resident memory before and after the attack (MiB). */
+  serverRss: { before: number; after: number };
   crashed: boolean;
   violations: string[];
 }
@@ -119,11 +132,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const honest: HonestClient[] = [];
   let typing: NodeJS.Timeout | null = null;
   try {
-    server = await startServer('ours', {
-      dataDir,
-      core: null,
-      nodeArgs: ['--import', MONITOR, ...(process.env['FUZZ_NODE_ARGS']?.split(' ') ?? [])],
-    });
+    // FUZZ_NODE_ARGS: more flags for the server's Node (e.g. `--cpu-prof --cpu-prof-dir=…`).
+    const extra = (process.env['FUZZ_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    server = await startServer('ours', { dataDir, core: null, nodeArgs: ['--import', MONITOR, ...extra] });
     const url = new URL(server.httpUrl);
     let crashed = false;
     const pid = server.pid;
@@ -166,6 +177,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const before = percentiles(book.take());
     process.kill(pid, 'SIGUSR2');
     const cpuBefore = cpuMs(pid);
+    const rssBefore = rssMiB(pid);
 
     log(`Attaque : ${options.frames.toLocaleString('fr-FR')} trames (graine ${options.seed})…`);
     const report = await attack(
@@ -187,6 +199,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     );
     const during = percentiles(book.take());
     const serverCpuMs = cpuMs(pid) - cpuBefore;
+    const serverRss = { before: rssBefore, after: rssMiB(pid) };
     clearInterval(typing);
     typing = null;
     await sleep(300);
@@ -223,8 +236,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       fixture.docs.map((d) => d.name),
     );
     let rows = 0;
+    let bytes = 0;
     stored.forEach((s, d) => {
       rows += s.rows;
+      bytes += s.bytes;
       for (const bad of s.bad) violations.push(`${s.name} : ${bad}`);
       if (s.pending) violations.push(`${s.name} : le journal stocké laisse des structures en attente`);
       if (!sameState(s.doc, checkers[d]!.doc))
@@ -263,8 +278,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       attack: report,
       server: figures,
       honest: { before, during, closes, errors },
-      stored: { docs: stored.length, rows },
+      stored: { docs: stored.length, rows, bytes },
       serverCpuMs,
+      serverRss,
       crashed,
       violations,
     };
@@ -311,14 +327,22 @@ export function describeReport(r: FuzzReport): string[] {
   );
   lines.push(
     `CPU du serveur pendant l’attaque : ${(r.serverCpuMs / 1000).toFixed(1)} s, ` +
-      `${((r.serverCpuMs * 1000) / Math.max(1, a.connections)).toFixed(0)} µs par connexion`,
+      `${((r.serverCpuMs * 1000) / Math.max(1, a.connections)).toFixed(0)} µs par connexion ; ` +
+      `mémoire résidente ${r.serverRss.before.toFixed(0)} Mio avant, ${r.serverRss.after.toFixed(0)} Mio après`,
   );
   const s = r.server;
   if (s)
     lines.push(
       `Serveur : ${s.messages.toLocaleString('fr-FR')} messages ; par message max ${ms(s.maxCpuMs)} CPU, ${ms(s.maxWallMs)} réel ` +
         `(${s.over10msWall} au-delà de 10 ms réels) ; boucle tenue au plus ${ms(s.maxBusyBlockMs)} par le serveur ` +
-        `(${ms(s.maxBlockWallMs)} réels) ; retard de boucle p99 ${ms(s.loopDelay.p99)}, max ${ms(s.loopDelay.max)}`,
+        `(${ms(s.maxBlockWallMs)} réels) ; retard de boucle p99 ${ms(s.loopDelay.p99)}, max ${ms(s.loopDelay.max)} ; ` +
+        `pause du ramasse-miettes max ${ms(s.maxGcMs)} (${s.gcOver20ms} au-delà de 20 ms)`,
+    );
+  if (s?.slowest)
+    lines.push(`Message le plus coûteux : ${s.slowest.bytes} octets commençant par ${s.slowest.head}`);
+  if (s && s.blocks.length > 0)
+    lines.push(
+      `Boucle tenue plus de 20 ms : ${s.blocks.map((b) => `${b.busyMs} ms (dont ramasse-miettes ${b.gcMs})`).join(', ')}`,
     );
   const h = r.honest;
   lines.push(
@@ -328,6 +352,8 @@ export function describeReport(r: FuzzReport): string[] {
   lines.push(`Fermetures subies par les clients honnêtes : ${JSON.stringify(h.closes)}`);
   for (const hex of a.unintegrable) lines.push(`Mise à jour décodable mais inapplicable : ${hex}`);
   for (const error of r.server?.errors ?? []) lines.push(`Erreur du serveur : ${error}`);
-  lines.push(`Stocké : ${r.stored.rows} lignes pour ${r.stored.docs} documents, toutes relues`);
+  lines.push(
+    `Stocké : ${r.stored.rows} lignes pour ${r.stored.docs} documents (${(r.stored.bytes / 1024).toFixed(0)} Kio), toutes relues`,
+  );
   return lines;
 }

@@ -8,7 +8,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 const file = process.env['FUZZ_MONITOR_FILE'];
 const require = createRequire(path.resolve(import.meta.dirname, '../../sync-server/package.json'));
@@ -20,22 +20,33 @@ interface Figures {
   messages: number;
   maxWallMs: number;
   maxCpuMs: number;
+  /** The first bytes (message type, sub-type) and size of the message that cost the most CPU. */
+  slowest: { head: string; bytes: number } | null;
   over10msWall: number;
   over50msCpu: number;
   /** Longest stretch the loop did not turn (ms, wall time). */
   maxBlockWallMs: number;
   /** Longest stretch the loop did not turn while this thread computed (the CPU it spent meanwhile). */
   maxBusyBlockMs: number;
+  /** Longest garbage-collection pause, and the pauses over 20 ms. */
+  maxGcMs: number;
+  gcOver20ms: number;
+  /** The longest busy stretches (ms, wall time since start) with the GC pauses that fell in them. */
+  blocks: { at: number; busyMs: number; gcMs: number }[];
 }
 
 const fresh = (): Figures => ({
   messages: 0,
   maxWallMs: 0,
   maxCpuMs: 0,
+  slowest: null,
   over10msWall: 0,
   over50msCpu: 0,
   maxBlockWallMs: 0,
   maxBusyBlockMs: 0,
+  maxGcMs: 0,
+  gcOver20ms: 0,
+  blocks: [],
 });
 let figures = fresh();
 const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -58,11 +69,25 @@ WebSocket.prototype.emit = function (this: unknown, ...args: unknown[]): boolean
     const cpu = cpuMs() - cpu0;
     figures.messages++;
     if (wall > figures.maxWallMs) figures.maxWallMs = wall;
-    if (cpu > figures.maxCpuMs) figures.maxCpuMs = cpu;
+    if (cpu > figures.maxCpuMs) {
+      figures.maxCpuMs = cpu;
+      const data = args[1];
+      if (data instanceof Uint8Array)
+        figures.slowest = { head: Buffer.from(data.subarray(0, 4)).toString('hex'), bytes: data.length };
+    }
     if (wall > 10) figures.over10msWall++;
     if (cpu > 50) figures.over50msCpu++;
   }
 };
+
+let recentGc: { end: number; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.duration > figures.maxGcMs) figures.maxGcMs = entry.duration;
+    if (entry.duration > 20) figures.gcOver20ms++;
+    recentGc.push({ end: entry.startTime + entry.duration, ms: entry.duration });
+  }
+}).observe({ entryTypes: ['gc'] });
 
 // A 5 ms tick: a late tick means the loop was held; the CPU spent meanwhile says by whom.
 let lastWall = performance.now();
@@ -74,6 +99,14 @@ setInterval(() => {
   if (held > figures.maxBlockWallMs) figures.maxBlockWallMs = held;
   const busy = Math.min(held, cpu - lastCpu);
   if (busy > figures.maxBusyBlockMs) figures.maxBusyBlockMs = busy;
+  // The ten longest, with the GC that ran in them.
+  if (busy > 20 && (figures.blocks.length < 10 || busy > figures.blocks.at(-1)!.busyMs)) {
+    const gcMs = recentGc.filter((g) => g.end >= lastWall).reduce((sum, g) => sum + g.ms, 0);
+    figures.blocks.push({ at: Math.round(wall), busyMs: Math.round(busy), gcMs: Math.round(gcMs) });
+    figures.blocks.sort((a, b) => b.busyMs - a.busyMs);
+    figures.blocks.length = Math.min(figures.blocks.length, 10);
+  }
+  recentGc = recentGc.filter((g) => g.end >= wall - 1000);
   lastWall = wall;
   lastCpu = cpu;
 }, 5).unref();

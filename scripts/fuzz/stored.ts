@@ -10,6 +10,7 @@ const DATABASE_FILE = 'compagnon.sqlite';
 export interface StoredDoc {
   name: string;
   rows: number;
+  bytes: number;
   /** Rows that did not decode or integrate (each a violation). */
   bad: string[];
   /** True when the rows leave structs or deletions waiting for updates that are not there. */
@@ -25,6 +26,7 @@ export function readStoredDocs(dataDir: string, names: readonly string[]): Store
       const doc = new Y.Doc();
       const bad: string[] = [];
       const rows = select.all(name) as { id: number; data: Uint8Array }[];
+      const bytes = rows.reduce((sum, row) => sum + row.data.length, 0);
       for (const row of rows) {
         try {
           Y.decodeUpdate(row.data);
@@ -34,7 +36,7 @@ export function readStoredDocs(dataDir: string, names: readonly string[]): Store
         }
       }
       const pending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
-      return { name, rows: rows.length, bad, pending, doc };
+      return { name, rows: rows.length, bytes, bad, pending, doc };
     });
   } finally {
     db.close();

@@ -128,7 +128,7 @@ export class SyncHub {
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // Before anything is looked up: an address past its budget gets 429 (SYNC9).
-    const ticket = this.#upgrades.admit(req, socket, upgradeRejecter(socket));
+    const ticket = await this.#upgrades.admit(req, socket, upgradeRejecter(socket));
     if (!ticket) return;
     const reject = ticket.reject;
     try {

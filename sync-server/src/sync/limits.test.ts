@@ -340,16 +340,21 @@ describe('unauthenticated upgrades (SYNC9)', () => {
 });
 
 describe('UpgradeBudget (SYNC9)', () => {
-  it('[SYNC9] upgrades still being checked are capped per address and in all; a closed socket frees its place', async () => {
+  it('[SYNC9] upgrades being checked are capped per address, more wait their turn in a bounded queue; a closed socket frees its place', async () => {
     const budget = new UpgradeBudget(
-      resolveLimits({ maxPendingUpgradesPerAddress: 2, maxPendingUpgrades: 3 }),
+      resolveLimits({
+        maxPendingUpgradesPerAddress: 2,
+        maxQueuedUpgradesPerAddress: 1,
+        maxPendingUpgrades: 4,
+      }),
       true,
     );
     const held: { ticket: UpgradeTicket; socket: Duplex }[] = [];
     const http: Server = createServer();
     http.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
-      const ticket = budget.admit(req, socket, upgradeRejecter(socket));
-      if (ticket) held.push({ ticket, socket });
+      void budget.admit(req, socket, upgradeRejecter(socket)).then((ticket) => {
+        if (ticket) held.push({ ticket, socket });
+      });
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const port = (http.address() as { port: number }).port;
@@ -368,13 +373,20 @@ describe('UpgradeBudget (SYNC9)', () => {
     try {
       expect(await attempt('10.0.0.1')).toBe('pending');
       expect(await attempt('10.0.0.1')).toBe('pending');
+      expect(held).toHaveLength(2);
+      // The third waits for its turn; the fourth finds the queue full.
+      expect(await attempt('10.0.0.1')).toBe('pending');
+      expect(held).toHaveLength(2);
       expect(await attempt('10.0.0.1')).toBe(429);
       expect(await attempt('10.0.0.2')).toBe('pending');
-      // Three in all.
+      // Four in all, checked or waiting.
       expect(await attempt('10.0.0.3')).toBe(429);
-      expect(budget.pending).toBe(3);
+      expect(budget.pending).toBe(4);
+      // One done: the waiting one is checked now.
       held[0]!.ticket.done();
-      expect(await attempt('10.0.0.1')).toBe('pending');
+      await sleep(20);
+      expect(held).toHaveLength(4);
+      expect(budget.pending).toBe(3);
       held[1]!.socket.destroy();
       await sleep(50);
       expect(budget.pending).toBe(2);

@@ -26,8 +26,12 @@ export interface SyncLimits {
   maxAwarenessBytes: number;
   /** A room applies the awareness it receives at most once per this many ms, coalesced (SYNC11). */
   awarenessWindowMs: number;
-  /** Upgrades being checked at once from one client address, and from all (SYNC9). */
+  /**
+   * Upgrades being checked at once per client address; more wait their turn, up to a queue per address;
+   * and upgrades checked or waiting in all (SYNC9).
+   */
   maxPendingUpgradesPerAddress: number;
+  maxQueuedUpgradesPerAddress: number;
   maxPendingUpgrades: number;
   /**
    * What a room may hold pending — structs or deletions of updates whose dependencies it has not seen —
@@ -58,7 +62,8 @@ export const DEFAULT_LIMITS: Readonly<SyncLimits> = {
   maxPendingBytes: 128 * 1024,
   maxPendingMs: 10_000,
   maxPendingUpgradesPerAddress: 32,
-  maxPendingUpgrades: 1024,
+  maxQueuedUpgradesPerAddress: 1024,
+  maxPendingUpgrades: 4096,
   failedUpgradesPerWindow: 30,
   failedUpgradeWindowMs: 60_000,
 };
@@ -346,16 +351,18 @@ const FAILURES = new Set([400, 401, 403, 404]);
 const MAX_TRACKED_ADDRESSES = 100_000;
 
 /**
- * The budget of SYNC9, checked before anything else of an upgrade (before the session is looked up): per
- * client address, upgrades still being checked (pending) and refused upgrades within a sliding window
- * (a token bucket). Past either, or past the pending cap over all addresses, the upgrade is answered 429
- * with Retry-After, and no handshake takes place.
+ * The budget of SYNC9, checked before anything else of an upgrade (before the session is looked up). Per
+ * client address: refused upgrades within a sliding window (a token bucket) — past it, 429 with
+ * Retry-After, no handshake; and upgrades being checked at once (session, access, loading the document) —
+ * past that they wait their turn in a queue of bounded length, past which 429 too. Over all addresses,
+ * the upgrades checked or waiting are capped (429 past it).
  */
 export class UpgradeBudget {
   readonly #limits: SyncLimits;
   readonly #trustProxy: boolean;
-  readonly #pending = new Map<string, number>();
-  #pendingTotal = 0;
+  /** Per address: upgrades being checked, and those waiting for their turn. */
+  readonly #slots = new Map<string, { checking: number; queue: (() => void)[] }>();
+  #total = 0;
   readonly #failures = new Map<string, TokenBucket>();
   #sweepAt = 0;
 
@@ -364,40 +371,76 @@ export class UpgradeBudget {
     this.#trustProxy = trustProxy;
   }
 
-  /** Upgrades being checked now (diagnostics). */
+  /** Upgrades being checked or waiting to be (diagnostics). */
   get pending(): number {
-    return this.#pendingTotal;
+    return this.#total;
   }
 
   /**
-   * Admits an upgrade, or answers 429 and returns null. The ticket is released by `done`, by `reject`, or
-   * when the socket closes, whichever comes first.
+   * Admits an upgrade — at once, or once one of its address's upgrades being checked is done — or answers
+   * 429 and resolves null. The ticket is released by `done`, by `reject`, or when the socket closes,
+   * whichever comes first; a socket that closes while waiting resolves null.
    */
-  admit(req: IncomingMessage, socket: Duplex, reject: RejectUpgrade): UpgradeTicket | null {
+  admit(req: IncomingMessage, socket: Duplex, reject: RejectUpgrade): Promise<UpgradeTicket | null> {
     const now = performance.now();
     this.#sweep(now);
+    const limits = this.#limits;
     const address = upgradeAddress(req, this.#trustProxy);
-    const failures = this.#failures.get(address);
-    const wait = failures ? failures.waitMs(now) : 0;
-    const pending = this.#pending.get(address) ?? 0;
+    // Never longer than the window (a budget of 0 would otherwise never refill).
+    const wait = Math.min(this.#failures.get(address)?.waitMs(now) ?? 0, limits.failedUpgradeWindowMs);
+    let slot = this.#slots.get(address);
     if (
       wait > 0 ||
-      pending >= this.#limits.maxPendingUpgradesPerAddress ||
-      this.#pendingTotal >= this.#limits.maxPendingUpgrades
+      this.#total >= limits.maxPendingUpgrades ||
+      (slot &&
+        slot.checking >= limits.maxPendingUpgradesPerAddress &&
+        slot.queue.length >= limits.maxQueuedUpgradesPerAddress)
     ) {
       tooManyRequests(socket, Math.max(1, Math.ceil(wait / 1000)));
-      return null;
+      return Promise.resolve(null);
     }
-    this.#pending.set(address, pending + 1);
-    this.#pendingTotal++;
+    if (!slot) this.#slots.set(address, (slot = { checking: 0, queue: [] }));
+    this.#total++;
+    const admitted = slot;
+    if (admitted.checking < limits.maxPendingUpgradesPerAddress) {
+      admitted.checking++;
+      return Promise.resolve(this.#ticket(address, admitted, socket, reject));
+    }
+    // A burst from one address (many people behind one NAT reconnecting at once) waits its turn.
+    return new Promise((resolve) => {
+      const start = (): void => {
+        socket.off('close', abandon);
+        admitted.checking++;
+        resolve(this.#ticket(address, admitted, socket, reject));
+      };
+      const abandon = (): void => {
+        const index = admitted.queue.indexOf(start);
+        if (index >= 0) admitted.queue.splice(index, 1);
+        this.#total--;
+        if (admitted.checking === 0 && admitted.queue.length === 0) this.#slots.delete(address);
+        resolve(null);
+      };
+      admitted.queue.push(start);
+      socket.once('close', abandon);
+    });
+  }
+
+  #ticket(
+    address: string,
+    slot: { checking: number; queue: (() => void)[] },
+    socket: Duplex,
+    reject: RejectUpgrade,
+  ): UpgradeTicket {
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
-      this.#pendingTotal--;
-      const left = (this.#pending.get(address) ?? 1) - 1;
-      if (left > 0) this.#pending.set(address, left);
-      else this.#pending.delete(address);
+      socket.off('close', release);
+      this.#total--;
+      slot.checking--;
+      const next = slot.queue.shift();
+      if (next) next();
+      else if (slot.checking === 0) this.#slots.delete(address);
     };
     socket.once('close', release);
     return {
@@ -406,10 +449,7 @@ export class UpgradeBudget {
         if (FAILURES.has(status)) this.#fail(address);
         reject(status, message);
       },
-      done: () => {
-        release();
-        socket.off('close', release);
-      },
+      done: release,
     };
   }
 
