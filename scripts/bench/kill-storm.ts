@@ -53,7 +53,7 @@ export interface KillStormResult {
   failures: Record<string, number>;
   /** Clients whose answer missed something some client had received before the kill. */
   lostClients: number;
-  /** Updates received before the kill and missing after (counted per writer, in frames). */
+  /** Updates received before the kill and missing after (counted once per writer, in frames). */
   lostUpdates: number;
   /** Updates written but never relayed before the kill (allowed to be lost), and how many survived. */
   unconfirmed: number;
@@ -87,6 +87,8 @@ export class KillStorm {
   readonly #head = { client: 0, clock: 0 };
   #delivered = 0;
   #killed = false;
+  /** Failed reconnection attempts after the kill, by reason. */
+  readonly failures: Record<string, number> = {};
 
   constructor(targets: DocTarget[], config: KillStormConfig) {
     this.#config = config;
@@ -171,8 +173,6 @@ export class KillStorm {
     });
   }
 
-  readonly failures: Record<string, number> = {};
-
   /**
    * Types at `rate` updates per second per document for `seconds`, then kills the server (SIGKILL) while
    * still typing, restarts it with `restart` and lets every client reconnect.
@@ -250,7 +250,8 @@ export class KillStorm {
     const doneAt = performance.now();
     // Every answer must reach, for each writer of its document, what any client had received.
     let lostClients = 0;
-    let lostUpdates = 0;
+    // Per writer, the most any answer missed (both clients of a document see the same loss).
+    const lostByWriter = new Float64Array(this.#clients.length);
     let unconfirmed = 0;
     let unconfirmedKept = 0;
     const chunk = this.#config.chunk.length;
@@ -263,7 +264,7 @@ export class KillStorm {
         const have = sv.get(this.#idBase + w) ?? 0;
         if (have < received[w]!) {
           lost = true;
-          lostUpdates += Math.ceil((received[w]! - have) / chunk);
+          lostByWriter[w] = Math.max(lostByWriter[w]!, Math.ceil((received[w]! - have) / chunk));
         }
         // Counted once per writer, on its own answer.
         if (w === i) {
@@ -287,7 +288,7 @@ export class KillStorm {
         retries,
         failures: this.failures,
         lostClients,
-        lostUpdates,
+        lostUpdates: lostByWriter.reduce((sum, n) => sum + n, 0),
         unconfirmed,
         unconfirmedKept,
       },
