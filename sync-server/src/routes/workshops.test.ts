@@ -355,9 +355,16 @@ describe('[WS5] [WS6] polls', () => {
       (r) => r.status === 200,
     );
     await coach.close();
-    const stored = new Y.Doc();
-    for (const update of await server.storage.docs.load(w.doc)) Y.applyUpdate(stored, update);
-    expect(listPolls(stored).map((p) => p.id)).toEqual([pollId]);
+    // The room answered from memory; its group commit may still be on its way to PostgreSQL.
+    const storedPolls = await until(
+      async () => {
+        const stored = new Y.Doc();
+        for (const update of await server.storage.docs.load(w.doc)) Y.applyUpdate(stored, update);
+        return listPolls(stored).map((p) => p.id);
+      },
+      (ids) => ids.length > 0,
+    );
+    expect(storedPolls).toEqual([pollId]);
     expect((await f.learner.put(`${url}/vote`, { optionId: 'o2' })).body).toEqual({
       counts: { o1: 0, o2: 1 },
       total: 1,
