@@ -195,7 +195,7 @@ export class HonestClient {
     } catch (error) {
       if (this.errors.length < 20)
         this.errors.push(
-          `${error instanceof Error ? error.message : String(error)} : ${Buffer.from(frame.subarray(0, 32)).toString('hex')}`,
+          `${error instanceof Error ? error.message : String(error)} : ${Buffer.from(frame.subarray(0, 512)).toString('hex')}`,
         );
     }
   }

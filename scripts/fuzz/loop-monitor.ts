@@ -5,6 +5,7 @@
 //
 // Wall time inside a handler also counts the moments the OS ran something else (two busy cores); the
 // thread's own CPU time does not, so the verdict on a frame is its CPU time, its wall time is reported.
+import { createHook } from 'node:async_hooks';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -28,10 +29,12 @@ interface Figures {
   maxBlockWallMs: number;
   /** Longest stretch the loop did not turn while this thread computed (the CPU it spent meanwhile). */
   maxBusyBlockMs: number;
+  /** The same without the garbage-collection pauses in it: the server's own code. */
+  maxOwnBlockMs: number;
   /** Longest garbage-collection pause, and the pauses over 20 ms. */
   maxGcMs: number;
   gcOver20ms: number;
-  /** The longest busy stretches (ms, wall time since start) with the GC pauses that fell in them. */
+  /** The ten longest busy stretches not spent in GC (ms; `at`: since start) with the GC within them. */
   blocks: { at: number; busyMs: number; gcMs: number }[];
 }
 
@@ -44,6 +47,7 @@ const fresh = (): Figures => ({
   over50msCpu: 0,
   maxBlockWallMs: 0,
   maxBusyBlockMs: 0,
+  maxOwnBlockMs: 0,
   maxGcMs: 0,
   gcOver20ms: 0,
   blocks: [],
@@ -80,18 +84,25 @@ WebSocket.prototype.emit = function (this: unknown, ...args: unknown[]): boolean
   }
 };
 
-let recentGc: { end: number; ms: number }[] = [];
+// Garbage-collection pauses of the last seconds (their entries arrive a little after the pause).
+let gcLog: { start: number; end: number }[] = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     if (entry.duration > figures.maxGcMs) figures.maxGcMs = entry.duration;
     if (entry.duration > 20) figures.gcOver20ms++;
-    recentGc.push({ end: entry.startTime + entry.duration, ms: entry.duration });
+    if (entry.duration >= 1) gcLog.push({ start: entry.startTime, end: entry.startTime + entry.duration });
   }
 }).observe({ entryTypes: ['gc'] });
 
-// A 5 ms tick: a late tick means the loop was held; the CPU spent meanwhile says by whom.
+const gcWithin = (start: number, end: number): number =>
+  gcLog.reduce((sum, g) => sum + Math.max(0, Math.min(end, g.end) - Math.max(start, g.start)), 0);
+
+// A 5 ms tick: a late tick means the loop was held; the CPU spent meanwhile says by whom. A long stretch
+// is attributed half a second later, once the GC entries of that moment have arrived: what is not GC is
+// the server's own code (`maxOwnBlockMs`).
 let lastWall = performance.now();
 let lastCpu = cpuMs();
+let unattributed: { start: number; end: number; busy: number }[] = [];
 setInterval(() => {
   const wall = performance.now();
   const cpu = cpuMs();
@@ -99,17 +110,48 @@ setInterval(() => {
   if (held > figures.maxBlockWallMs) figures.maxBlockWallMs = held;
   const busy = Math.min(held, cpu - lastCpu);
   if (busy > figures.maxBusyBlockMs) figures.maxBusyBlockMs = busy;
-  // The ten longest, with the GC that ran in them.
-  if (busy > 20 && (figures.blocks.length < 10 || busy > figures.blocks.at(-1)!.busyMs)) {
-    const gcMs = recentGc.filter((g) => g.end >= lastWall).reduce((sum, g) => sum + g.ms, 0);
-    figures.blocks.push({ at: Math.round(wall), busyMs: Math.round(busy), gcMs: Math.round(gcMs) });
-    figures.blocks.sort((a, b) => b.busyMs - a.busyMs);
+  if (busy > 20) unattributed.push({ start: lastWall, end: wall, busy });
+  unattributed = unattributed.filter((block) => {
+    if (block.end > wall - 500) return true;
+    const gcMs = Math.min(block.busy, gcWithin(block.start, block.end));
+    const own = block.busy - gcMs;
+    if (own > figures.maxOwnBlockMs) figures.maxOwnBlockMs = own;
+    figures.blocks.push({
+      at: Math.round(block.end),
+      busyMs: Math.round(block.busy),
+      gcMs: Math.round(gcMs),
+    });
+    figures.blocks.sort((a, b) => b.busyMs - b.gcMs - (a.busyMs - a.gcMs));
     figures.blocks.length = Math.min(figures.blocks.length, 10);
-  }
-  recentGc = recentGc.filter((g) => g.end >= wall - 1000);
+    return false;
+  });
+  gcLog = gcLog.filter((g) => g.end >= wall - 10_000);
   lastWall = wall;
   lastCpu = cpu;
 }, 5).unref();
+
+// FUZZ_MONITOR_CALLBACKS=1: also times every callback the event loop runs (timers, immediates, sockets,
+// promise jobs) and keeps the ten costliest with their kind — to find what held the loop. Costly itself.
+const callbacks: { kind: string; cpuMs: number }[] = [];
+if (process.env['FUZZ_MONITOR_CALLBACKS'] === '1') {
+  const kinds = new Map<number, string>();
+  const running: { id: number; cpu: number }[] = [];
+  createHook({
+    init: (id, type) => void kinds.set(id, type),
+    destroy: (id) => void kinds.delete(id),
+    promiseResolve: (id) => void kinds.delete(id),
+    before: (id) => void running.push({ id, cpu: cpuMs() }),
+    after: (id) => {
+      const top = running.pop();
+      if (!top || top.id !== id) return;
+      const cpu = cpuMs() - top.cpu;
+      if (cpu < 20 || (callbacks.length >= 10 && cpu <= callbacks.at(-1)!.cpuMs)) return;
+      callbacks.push({ kind: kinds.get(id) ?? '?', cpuMs: Math.round(cpu) });
+      callbacks.sort((a, b) => b.cpuMs - a.cpuMs);
+      callbacks.length = Math.min(callbacks.length, 10);
+    },
+  }).enable();
+}
 
 // The server's error lines (with their stacks), the first few: what made a room drop, for instance.
 const errors: string[] = [];
@@ -129,6 +171,7 @@ function write(): void {
       max: delay.max / 1e6,
     },
     errors,
+    callbacks,
     pid: process.pid,
     at: Date.now(),
   };
